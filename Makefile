@@ -1,0 +1,46 @@
+# hrtele — two entry points: `make run` (demo on SQLite) and `make test` (whole suite).
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+FLASK   := $(BIN)/flask --app hrtele
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: run test install install-test migrate demo serve lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	scripts/install-system-deps.sh
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	scripts/install-system-deps.sh --test
+	$(BIN)/pip install --quiet -e '.[test]'
+	scripts/install-axe.sh
+
+migrate:
+	$(FLASK) db upgrade
+
+demo:
+	$(FLASK) demo-data --if-empty
+
+# Local http: the session cookie cannot be Secure on http://127.0.0.1.
+serve:
+	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+
+run: install migrate demo serve
+
+test: install-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check hrtele tests bench
+
+bench:
+	$(BIN)/python bench/bench_render.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

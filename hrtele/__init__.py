@@ -1,0 +1,106 @@
+"""hrtele: telework management for French HR departments (2012 law + ANI 2005)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib import import_module
+from pathlib import Path
+
+from flask import Flask
+
+from hrtele.config import ROOT_DIR, DefaultConfig, env_overrides, instance_secret_key
+
+# Each area registers one blueprint named `bp` in <area>/routes.py.
+BLUEPRINT_MODULES = (
+    "hrtele.web.home",
+    "hrtele.auth.routes",
+    "hrtele.posts.routes",
+    "hrtele.employees.routes",
+    "hrtele.places.routes",
+    "hrtele.requests.routes",
+    "hrtele.agreements.routes",
+    "hrtele.policy.routes",
+    "hrtele.documents.routes",
+    "hrtele.portal.routes",
+    "hrtele.audit.routes",
+    "hrtele.users.routes",
+    "hrtele.lifecycle.routes",
+    "hrtele.todo.routes",
+    "hrtele.allowances.routes",
+    "hrtele.observatory.routes",
+    "hrtele.imports.routes",
+)
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask application; never creates nor migrates the database."""
+    instance_path = Path(os.environ.get("HRTELE_INSTANCE_PATH", ROOT_DIR / "instance")).resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(ROOT_DIR / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(DefaultConfig)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'hrtele.sqlite3'}"
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(env_overrides())
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance_path)
+
+    _init_extensions(app)
+    for module_name in BLUEPRINT_MODULES:
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if not (exc.name and module_name.startswith(exc.name)):
+                raise
+            continue  # area not built yet
+        app.register_blueprint(module.bp)
+
+    from hrtele.web import errors, filters, hooks
+
+    filters.register(app)
+    errors.register(app)
+    hooks.register(app)
+
+    from hrtele import cli
+
+    cli.register(app)
+    _warn_if_slow_pdf(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from hrtele import models  # noqa: F401  (complete metadata)
+    from hrtele.database import configure_sqlite
+    from hrtele.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "fr")
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def _warn_if_slow_pdf(app: Flask) -> None:
+    try:
+        from hrtele.documents.render import harfbuzz_subset_available
+    except ImportError:
+        return
+    if not harfbuzz_subset_available():
+        app.logger.warning(
+            "libharfbuzz-subset0 introuvable : rendu PDF lent et non reproductible "
+            "(apt-get install libharfbuzz-subset0)"
+        )

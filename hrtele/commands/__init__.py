@@ -1,0 +1,22 @@
+"""CLI command groups, each in its own module."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+COMMAND_MODULES = ("hrtele.commands.users", "hrtele.commands.demo")
+
+
+def register_commands(app: Flask) -> None:
+    """Add every command module's `commands` list to app.cli."""
+    for name in COMMAND_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if not (exc.name and name.startswith(exc.name)):
+                raise
+            continue
+        for command in module.commands:
+            app.cli.add_command(command)

@@ -1,0 +1,98 @@
+"""Default configuration; instance/config.py and HRTELE_* environment variables override it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+class DefaultConfig:
+    """Safe defaults: no secret here, SECRET_KEY comes from the instance folder or the environment."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token instead
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    SIGNED_SCAN_MAX_BYTES = 5 * 1024 * 1024
+    SESSION_COOKIE_NAME = "hrtele_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "5 per minute"
+    RATELIMIT_LOGIN_IP = "20 per minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    PAGE_SIZE = 25
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "rh@example.invalid"
+    # Grams of CO2 per km per commute mode (ADEME order of magnitude, documented setting).
+    CO2_G_PER_KM = {
+        "voiture": 193,
+        "covoiturage": 97,
+        "moto": 165,
+        "transports": 30,
+        "train": 6,
+        "velo": 0,
+        "marche": 0,
+    }
+    AVERAGE_COMMUTE_SPEED_KMH = 40
+
+
+ENV_PREFIX = "HRTELE_"
+_BOOL_KEYS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "TESTING"}
+
+
+def env_overrides(environ: dict[str, str] | None = None) -> dict:
+    """Read HRTELE_* variables (HRTELE_DATABASE_URL maps to SQLALCHEMY_DATABASE_URI)."""
+    environ = os.environ if environ is None else environ
+    out: dict = {}
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX) or key.startswith("HRTELE_TEST_"):
+            continue
+        name = key[len(ENV_PREFIX):]
+        if name == "DATABASE_URL":
+            out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(value)
+        elif name in _BOOL_KEYS:
+            out[name] = value.strip().lower() in {"1", "true", "yes", "on"}
+        elif name == "MAIL_PORT":
+            out[name] = int(value)
+        else:
+            out[name] = value
+    return out
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Return the instance's secret key, creating it (mode 0600) on first use."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,37 @@
+"""Engine set-up: SQLite pragmas and BEGIN IMMEDIATE for writes (security.md §3.2)."""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Turn off pysqlite's legacy transaction handling and emit our own BEGIN."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # pysqlite would otherwise run SELECTs outside any transaction, silently
+        # losing concurrent read-modify-write updates.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=FULL")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql(begin_statement())
+
+
+def begin_statement() -> str:
+    """BEGIN for read-only web requests, BEGIN IMMEDIATE for everything else (writes, CLI)."""
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"

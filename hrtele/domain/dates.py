@@ -1,0 +1,249 @@
+"""Calendar computations and French date / amount parsing and formatting.
+
+Pure domain code: stdlib only. ``today`` is always an argument, never read from the clock.
+Conventions used throughout:
+
+- every period is a closed interval of calendar days ``[first day, last day]``;
+- notice delays (« délai de prévenance ») are in calendar days, counted from the day after
+  the notification: notified on D with N days of notice, telework may end on D + N at the
+  earliest (the "effective end date" is the first day without telework);
+- month arithmetic clamps to the end of the month (31 January + 1 month = 28/29 February).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+
+PHASE_NOT_STARTED = "not_started"
+PHASE_ADAPTATION = "adaptation"
+PHASE_AFTER_ADAPTATION = "after_adaptation"
+
+MAX_AMOUNT = Decimal("10000000")  # 1e7 €: anything above is a typing mistake for this app
+_CENT = Decimal("0.01")
+
+_NBSP = "\u00a0"  # no-break space, before the euro sign
+_NNBSP = "\u202f"  # narrow no-break space, thousands separator
+
+
+# --- Month arithmetic ---------------------------------------------------------------------
+
+
+def add_months(d: date, n: int) -> date:
+    """``d`` moved by ``n`` months (may be negative), clamped to the last day of the month."""
+    index = d.year * 12 + (d.month - 1) + n
+    year, month0 = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("date hors de la plage gérée")
+    last_day = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(d.day, last_day))
+
+
+def adaptation_end_date(start: date, months: int) -> date | None:
+    """Last day of an adaptation period of ``months`` months starting on ``start``; None if 0.
+
+    Convention: the period runs from ``start`` (included) to the eve of the same day of the
+    month ``months`` later: 15/01 + 3 months ends on 14/04, 01/03 + 1 month on 31/03. When that
+    day does not exist in the target month (start on the 29th-31st), the period ends on the
+    last day of the target month: 31/01 + 1 month ends on 28/02 (29/02 in a leap year), so a
+    period starting late in a month is never shortened by the clamping.
+    """
+    if months < 0:
+        raise ValueError("La durée de la période d'adaptation ne peut pas être négative.")
+    if months == 0:
+        return None
+    same_day = add_months(start, months)
+    if same_day.day < start.day:  # clamped: the same day does not exist in the target month
+        return same_day
+    return same_day - timedelta(days=1)
+
+
+# --- Notice (délai de prévenance) ---------------------------------------------------------
+
+
+def effective_end_date(notification_date: date, notice_days: int) -> date:
+    """Earliest date telework may end: notification date + ``notice_days`` calendar days."""
+    if notice_days < 0:
+        raise ValueError("Le délai de prévenance ne peut pas être négatif.")
+    return notification_date + timedelta(days=notice_days)
+
+
+def check_notice(notification_date: date, notice_days: int, proposed_end: date) -> str | None:
+    """None if ``proposed_end`` respects the notice, else a French error message."""
+    earliest = effective_end_date(notification_date, notice_days)
+    if proposed_end >= earliest:
+        return None
+    return (
+        f"La date de fin proposée ({format_date_fr(proposed_end)}) ne respecte pas le délai "
+        f"de prévenance de {_days_fr(notice_days)} à compter de la notification du "
+        f"{format_date_fr(notification_date)} : fin possible au plus tôt le "
+        f"{format_date_fr(earliest)}."
+    )
+
+
+def phase_on(start: date, adaptation_end: date | None, d: date) -> str:
+    """Phase of an agreement on day ``d``: 'not_started', 'adaptation' or 'after_adaptation'."""
+    if d < start:
+        return PHASE_NOT_STARTED
+    if adaptation_end is not None and d <= adaptation_end:
+        return PHASE_ADAPTATION
+    return PHASE_AFTER_ADAPTATION
+
+
+def notice_days_for_phase(phase: str, during: int, after: int) -> int:
+    """Notice delay that applies in ``phase``: ``during`` adaptation, ``after`` it."""
+    if phase == PHASE_ADAPTATION:
+        return during
+    if phase == PHASE_AFTER_ADAPTATION:
+        return after
+    if phase == PHASE_NOT_STARTED:
+        raise ValueError(
+            "Le télétravail n'a pas encore commencé : aucun délai de prévenance ne s'applique."
+        )
+    raise ValueError(f"Phase inconnue : {phase!r}")
+
+
+# --- Annual interview (L1222-10 4°, 2012) -------------------------------------------------
+
+
+def _anniversary(start: date, years: int) -> date:
+    # Always computed from ``start`` so a 29 February start does not drift to the 28th forever.
+    return add_months(start, 12 * years)
+
+
+def annual_interview_due_dates(start: date, today: date) -> date:
+    """Next annual-interview due date on or after ``today`` (start + 1 year, then yearly)."""
+    years = max(1, today.year - start.year - 1)
+    while _anniversary(start, years) < today:
+        years += 1
+    return _anniversary(start, years)
+
+
+def is_overdue(last_interview_date: date | None, start: date, today: date) -> bool:
+    """True when a due date has passed with no interview held in the year that ended on it.
+
+    Year k runs from the (k-1)th anniversary (excluded; ``start`` included for the first year)
+    to the kth anniversary (included), which is its due date. Only the latest due date strictly
+    before ``today`` matters: a late interview held since then catches up.
+    """
+    years = max(0, today.year - start.year - 1)
+    while _anniversary(start, years + 1) < today:
+        years += 1
+    if years == 0:  # the first due date has not passed yet
+        return False
+    if last_interview_date is None:
+        return True
+    if years == 1:
+        return last_interview_date < start
+    return last_interview_date <= _anniversary(start, years - 1)
+
+
+def days_until(d: date, today: date) -> int:
+    """Calendar days from ``today`` to ``d`` (negative when ``d`` is past)."""
+    return (d - today).days
+
+
+# --- French dates -------------------------------------------------------------------------
+
+_DATE_FR = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_DATE_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MAX_ECHO = 40  # characters of bad input repeated in an error message
+
+
+def _echo(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _MAX_ECHO else text[: _MAX_ECHO - 1] + "…"
+
+
+def parse_date_fr(text: str) -> date:
+    """Parse 'jj/mm/aaaa' (or ISO 'aaaa-mm-jj'); ValueError with a French message otherwise."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse_date_fr expects str, got {type(text).__name__}")
+    value = text.strip()
+    match = _DATE_FR.fullmatch(value)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = _DATE_ISO.fullmatch(value)
+        if not match:
+            raise ValueError(f"Date invalide : « {_echo(text)} » (format attendu jj/mm/aaaa)")
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Date invalide : « {_echo(text)} » (format attendu jj/mm/aaaa)") from None
+
+
+def format_date_fr(d: date) -> str:
+    """Format ``d`` as 'jj/mm/aaaa'."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def _days_fr(n: int) -> str:
+    return f"{n} jour" if n <= 1 else f"{n} jours"
+
+
+# --- French amounts -----------------------------------------------------------------------
+
+# Integer part: plain digits, or groups of three separated by a (no-break) space.
+# Decimal part: comma or dot, then digits (more than two is rejected with its own message).
+_AMOUNT = re.compile(
+    r"(?P<int>[0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+)"
+    r"(?:[.,](?P<frac>[0-9]+))?"
+)
+_MAX_AMOUNT_INPUT = 40
+
+
+def parse_amount_fr(text: str) -> Decimal:
+    """Parse '12,50 €', '12.50' or '1 234,56' into a Decimal with 2 places; French ValueError."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse_amount_fr expects str, got {type(text).__name__}")
+    value = text.strip()
+    if value.endswith("€"):
+        value = value[:-1].rstrip()
+    match = _AMOUNT.fullmatch(value) if len(value) <= _MAX_AMOUNT_INPUT else None
+    if not match:
+        raise ValueError(
+            f"Montant invalide : « {_echo(text)} » (format attendu : 1 234,56 €, "
+            "montant positif ou nul)"
+        )
+    frac = match.group("frac") or ""
+    if len(frac) > 2:
+        raise ValueError(
+            f"Montant invalide : « {_echo(text)} » (deux décimales au plus, ex. 12,50 €)"
+        )
+    digits = re.sub(r"[^0-9]", "", match.group("int"))
+    try:
+        amount = Decimal(f"{digits}.{frac or '0'}")
+    except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
+        raise ValueError(f"Montant invalide : « {_echo(text)} »") from None
+    if amount > MAX_AMOUNT:
+        raise ValueError(
+            f"Montant invalide : « {_echo(text)} » (montant trop élevé, "
+            f"maximum {format_euros(MAX_AMOUNT)})"
+        )
+    return amount.quantize(_CENT)
+
+
+def format_euros(amount: Decimal | int) -> str:
+    """Format as '1 234,56 €': U+202F between thousands, U+00A0 before €, 2 decimals."""
+    if isinstance(amount, bool) or not isinstance(amount, (Decimal, int)):
+        raise TypeError(f"format_euros expects Decimal or int, got {type(amount).__name__}")
+    value = Decimal(amount)
+    if not value.is_finite():
+        raise ValueError("Montant invalide : valeur non finie")
+    if value.adjusted() > 30:  # beyond any plausible sum; also keeps quantize() in precision
+        raise ValueError("Montant invalide : valeur hors limites")
+    with localcontext() as ctx:
+        ctx.prec = 40
+        value = value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    sign = "-" if value < 0 else ""
+    units, cents = f"{abs(value):.2f}".split(".")
+    groups = []
+    while len(units) > 3:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    groups.insert(0, units)
+    return f"{sign}{_NNBSP.join(groups)},{cents}{_NBSP}€"

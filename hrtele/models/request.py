@@ -1,0 +1,45 @@
+"""The employee's voluntary written telework request and HR's decision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hrtele.models.base import Base, TimestampMixin, VersionedMixin
+from hrtele.models.employee import Employee
+from hrtele.models.place import Place
+
+REQUEST_STATUSES = ("pending", "accepted", "refused", "withdrawn")
+
+
+class TeleworkRequest(Base, TimestampMixin, VersionedMixin):
+    """A request for telework ("demande de télétravail")."""
+
+    __tablename__ = "telework_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'refused', 'withdrawn')", name="status_known"
+        ),
+        CheckConstraint("initiative IN ('employee', 'employer')", name="initiative_known"),
+        CheckConstraint("wished_days > 0 AND wished_days <= 5", name="wished_days_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    request_date: Mapped[date] = mapped_column(Date)
+    initiative: Mapped[str] = mapped_column(String(10), default="employee")
+    wished_days: Mapped[Decimal] = mapped_column(Numeric(3, 1))
+    wished_pattern: Mapped[str] = mapped_column(String(10), default="0000000000")
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), nullable=True)
+    motive: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_dt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    employee: Mapped[Employee] = relationship()
+    place: Mapped[Place | None] = relationship()

@@ -1,0 +1,89 @@
+"""Jinja filters: French dates and amounts, labels. Formatting lives here, never in templates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+from hrtele.web.labels import LABELS
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+def date_fr(value: date | datetime | None) -> str:
+    """dd/mm/yyyy, or an empty string."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def datetime_fr(value: datetime | None) -> str:
+    """dd/mm/yyyy hh:mm in Europe/Paris time."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is not None:
+        value = value.astimezone(ZoneInfo("Europe/Paris"))
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def number_fr(value: Decimal | int | float | None, places: int | None = None) -> str:
+    """Decimal comma, narrow no-break space between thousands; trailing zeros dropped."""
+    if value is None:
+        return ""
+    d = Decimal(str(value))
+    if places is None:
+        text = format(d.normalize(), "f") if d == d.to_integral() else format(d, "f").rstrip("0")
+        if "." in text:
+            whole, frac = text.split(".")
+        else:
+            whole, frac = text, ""
+    else:
+        whole, _, frac = f"{d:.{places}f}".partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = sign + NNBSP.join(groups)
+    return f"{out},{frac}" if frac else out
+
+
+def euros(value: Decimal | int | None) -> str:
+    """12,50 € (no-break space before the euro sign)."""
+    if value is None:
+        return ""
+    return f"{number_fr(value, 2)}{NBSP}€"
+
+
+def label(value: str | None, kind: str) -> str:
+    """French label of a code (status, scheme, place kind ...)."""
+    if value is None:
+        return ""
+    return LABELS.get(kind, {}).get(value, value)
+
+
+def nl2br(value: str | None) -> Markup:
+    """Escape then keep line breaks."""
+    if not value:
+        return Markup("")
+    return Markup("<br>").join(escape(value).split("\n"))
+
+
+def register(app: Flask) -> None:
+    """Install the filters on the app's Jinja environment."""
+    app.jinja_env.filters.update(
+        date_fr=date_fr,
+        datetime_fr=datetime_fr,
+        number_fr=number_fr,
+        euros=euros,
+        label=label,
+        nl2br=nl2br,
+    )

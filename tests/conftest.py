@@ -1,0 +1,201 @@
+"""Shared fixtures: the app on SQLite and, when HRTELE_TEST_DATABASE_URL is set, on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+
+import pytest
+from argon2 import PasswordHasher
+
+from hrtele.config import normalise_database_url
+
+PG_URL = os.environ.get("HRTELE_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _upgrade(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+def base_config(uri: str) -> dict:
+    """Configuration every test app shares."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_SERVER": "mail.invalid",
+    }
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file, copied for each test."""
+    from hrtele import create_app
+
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.sqlite3"
+    app = create_app(base_config(f"sqlite:///{path}"))
+    _upgrade(app)
+    with app.app_context():
+        from hrtele.extensions import db
+
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_migrated():
+    """PostgreSQL schema rebuilt once per session through the migrations."""
+    if not PG_URL:
+        pytest.skip(
+            "PostgreSQL non testé : définissez HRTELE_TEST_DATABASE_URL "
+            "(par ex. postgresql://postgres@127.0.0.1:5432/test) pour l'activer."
+        )
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(normalise_database_url(PG_URL))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    from hrtele import create_app
+
+    app = create_app(base_config(normalise_database_url(PG_URL)))
+    _upgrade(app)
+    with app.app_context():
+        from hrtele.extensions import db
+
+        db.engine.dispose()
+    return normalise_database_url(PG_URL)
+
+
+def _truncate_pg(app) -> None:
+    import sqlalchemy as sa
+
+    from hrtele.extensions import db
+
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """Database backend of the test (sqlite, postgresql)."""
+    return request.param
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Per-test configuration overrides (override this fixture in a module)."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, tmp_path, request, app_config, monkeypatch):
+    """A fresh app with an empty, migrated database."""
+    from hrtele import create_app
+    from hrtele.auth import passwords
+
+    # Cheap hashing in tests; production parameters are tested in test_passwords.
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "hrtele.sqlite3"
+        shutil.copy(template, path)
+        uri = f"sqlite:///{path}"
+    else:
+        uri = request.getfixturevalue("pg_migrated")
+    config = base_config(uri)
+    config.update(app_config)
+    monkeypatch.setenv("HRTELE_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app(config)
+    if backend == "postgresql":
+        _truncate_pg(application)
+    yield application
+    from hrtele.extensions import db
+
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    """The SQLAlchemy session inside an app context."""
+    from hrtele.extensions import db
+
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    """Anonymous test client."""
+    return app.test_client()
+
+
+def login(client, email: str, password: str = "mot-de-passe-de-test-42"):
+    """Log in through the real form."""
+    return client.post("/connexion", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def hr_user(app):
+    """An HR account."""
+    from tests.factories import make_user
+
+    with app.app_context():
+        user = make_user(email="rh@example.test", role="hr")
+        return user.id
+
+
+@pytest.fixture
+def hr_client(app, hr_user):
+    """A client logged in as HR."""
+    c = app.test_client()
+    response = login(c, "rh@example.test")
+    assert response.status_code == 302, response.data[:500]
+    return c
+
+
+@pytest.fixture
+def admin_client(app):
+    """A client logged in as admin."""
+    from tests.factories import make_user
+
+    with app.app_context():
+        make_user(email="admin@example.test", role="admin")
+    c = app.test_client()
+    assert login(c, "admin@example.test").status_code == 302
+    return c
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch, request):
+    """Fail any test that tries to reach a non-local address (mail, web)."""
+    if request.node.get_closest_marker("browser"):
+        return
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in ("localhost", "::1") or host.startswith("/")
+        ):
+            raise RuntimeError(f"network access attempted in a test: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)

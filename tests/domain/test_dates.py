@@ -1,0 +1,468 @@
+"""Tests for calendar computations and French date / amount parsing and formatting."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hrtele.domain import dates as dt
+from hrtele.domain.dates import (
+    PHASE_ADAPTATION,
+    PHASE_AFTER_ADAPTATION,
+    PHASE_NOT_STARTED,
+    adaptation_end_date,
+    add_months,
+    annual_interview_due_dates,
+    check_notice,
+    days_until,
+    effective_end_date,
+    format_date_fr,
+    format_euros,
+    is_overdue,
+    notice_days_for_phase,
+    parse_amount_fr,
+    parse_date_fr,
+    phase_on,
+)
+
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+
+# --- add_months ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 15), 1, date(2026, 2, 15)),
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),  # clamp, common year
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # clamp, leap year
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+        (date(2026, 8, 31), 3, date(2026, 11, 30)),
+        (date(2026, 11, 30), 2, date(2027, 1, 30)),  # year rollover
+        (date(2026, 12, 31), 2, date(2027, 2, 28)),
+        (date(2028, 2, 29), 12, date(2029, 2, 28)),
+        (date(2028, 2, 29), 48, date(2032, 2, 29)),
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),  # negative
+        (date(2026, 1, 15), -13, date(2024, 12, 15)),
+        (date(2026, 5, 10), 0, date(2026, 5, 10)),
+        (date(2000, 1, 31), 1, date(2000, 2, 29)),  # 2000 is a leap year
+        (date(2100, 1, 31), 1, date(2100, 2, 28)),  # 2100 is not
+    ],
+)
+def test_add_months(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+def test_add_months_out_of_range():
+    with pytest.raises(OverflowError):
+        add_months(date(9999, 12, 1), 1)
+
+
+# --- adaptation_end_date -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 15), 3, date(2026, 4, 14)),
+        (date(2026, 3, 1), 1, date(2026, 3, 31)),
+        (date(2026, 1, 1), 2, date(2026, 2, 28)),
+        (date(2028, 1, 1), 2, date(2028, 2, 29)),
+        (date(2026, 1, 28), 1, date(2026, 2, 27)),
+        (date(2026, 1, 29), 1, date(2026, 2, 28)),  # 29/02 does not exist: last day of month
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2028, 1, 29), 1, date(2028, 2, 28)),  # 29/02/2028 exists: its eve
+        (date(2026, 3, 30), 1, date(2026, 4, 29)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+        (date(2026, 11, 15), 3, date(2027, 2, 14)),
+        (date(2026, 12, 1), 1, date(2026, 12, 31)),
+    ],
+)
+def test_adaptation_end_date(start, months, expected):
+    assert adaptation_end_date(start, months) == expected
+
+
+def test_adaptation_end_date_without_adaptation():
+    assert adaptation_end_date(date(2026, 1, 15), 0) is None
+    with pytest.raises(ValueError, match="négative"):
+        adaptation_end_date(date(2026, 1, 15), -1)
+
+
+# --- Notice --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("notified", "days", "expected"),
+    [
+        (date(2026, 3, 1), 15, date(2026, 3, 16)),
+        (date(2026, 3, 1), 0, date(2026, 3, 1)),
+        (date(2026, 12, 20), 30, date(2027, 1, 19)),
+        (date(2028, 2, 15), 15, date(2028, 3, 1)),  # leap year: 29/02 counts
+        (date(2026, 2, 15), 15, date(2026, 3, 2)),
+    ],
+)
+def test_effective_end_date(notified, days, expected):
+    assert effective_end_date(notified, days) == expected
+
+
+def test_effective_end_date_negative_notice():
+    with pytest.raises(ValueError):
+        effective_end_date(date(2026, 3, 1), -1)
+
+
+@pytest.mark.parametrize(
+    ("notified", "days", "proposed", "ok"),
+    [
+        (date(2026, 3, 1), 15, date(2026, 3, 16), True),  # exactly on the boundary
+        (date(2026, 3, 1), 15, date(2026, 3, 15), False),  # one day short
+        (date(2026, 3, 1), 15, date(2026, 4, 1), True),
+        (date(2026, 3, 1), 0, date(2026, 3, 1), True),
+        (date(2026, 3, 1), 0, date(2026, 2, 28), False),  # before the notification itself
+        (date(2026, 12, 17), 15, date(2027, 1, 1), True),
+        (date(2026, 12, 17), 15, date(2026, 12, 31), False),
+    ],
+)
+def test_check_notice(notified, days, proposed, ok):
+    result = check_notice(notified, days, proposed)
+    if ok:
+        assert result is None
+    else:
+        assert result is not None and "délai de prévenance" in result
+
+
+def test_check_notice_message():
+    assert check_notice(date(2026, 3, 1), 15, date(2026, 3, 10)) == (
+        "La date de fin proposée (10/03/2026) ne respecte pas le délai de prévenance de "
+        "15 jours à compter de la notification du 01/03/2026 : fin possible au plus tôt le "
+        "16/03/2026."
+    )
+    assert "de 1 jour à compter" in check_notice(date(2026, 3, 1), 1, date(2026, 3, 1))
+
+
+# --- Phases --------------------------------------------------------------------------------
+
+START = date(2026, 1, 15)
+ADAPT_END = date(2026, 4, 14)
+
+
+@pytest.mark.parametrize(
+    ("adaptation_end", "day", "expected"),
+    [
+        (ADAPT_END, date(2026, 1, 14), PHASE_NOT_STARTED),
+        (ADAPT_END, START, PHASE_ADAPTATION),
+        (ADAPT_END, ADAPT_END, PHASE_ADAPTATION),
+        (ADAPT_END, date(2026, 4, 15), PHASE_AFTER_ADAPTATION),
+        (None, START, PHASE_AFTER_ADAPTATION),
+        (None, date(2026, 1, 1), PHASE_NOT_STARTED),
+    ],
+)
+def test_phase_on(adaptation_end, day, expected):
+    assert phase_on(START, adaptation_end, day) == expected
+
+
+def test_phase_values():
+    assert (PHASE_NOT_STARTED, PHASE_ADAPTATION, PHASE_AFTER_ADAPTATION) == (
+        "not_started",
+        "adaptation",
+        "after_adaptation",
+    )
+
+
+@pytest.mark.parametrize(
+    ("phase", "expected"), [(PHASE_ADAPTATION, 15), (PHASE_AFTER_ADAPTATION, 30)]
+)
+def test_notice_days_for_phase(phase, expected):
+    assert notice_days_for_phase(phase, during=15, after=30) == expected
+
+
+@pytest.mark.parametrize("phase", [PHASE_NOT_STARTED, "unknown"])
+def test_notice_days_for_phase_invalid(phase):
+    with pytest.raises(ValueError):
+        notice_days_for_phase(phase, during=15, after=30)
+
+
+def test_adaptation_pipeline_notice_boundary():
+    end = adaptation_end_date(START, 3)
+    assert notice_days_for_phase(phase_on(START, end, end), 15, 30) == 15
+    day_after = date(2026, 4, 15)
+    assert notice_days_for_phase(phase_on(START, end, day_after), 15, 30) == 30
+
+
+# --- Annual interview ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "today", "expected"),
+    [
+        (date(2026, 3, 10), date(2026, 3, 10), date(2027, 3, 10)),  # first one a year after start
+        (date(2026, 3, 10), date(2025, 1, 1), date(2027, 3, 10)),  # start in the future
+        (date(2026, 3, 10), date(2027, 3, 9), date(2027, 3, 10)),
+        (date(2026, 3, 10), date(2027, 3, 10), date(2027, 3, 10)),  # due today
+        (date(2026, 3, 10), date(2027, 3, 11), date(2028, 3, 10)),
+        (date(2026, 3, 10), date(2031, 1, 1), date(2031, 3, 10)),
+        (date(2026, 3, 10), date(2031, 12, 31), date(2032, 3, 10)),
+        (date(2028, 2, 29), date(2028, 6, 1), date(2029, 2, 28)),  # leap-day start
+        (date(2028, 2, 29), date(2029, 3, 1), date(2030, 2, 28)),
+        (date(2028, 2, 29), date(2031, 3, 1), date(2032, 2, 29)),  # back on 29/02, no drift
+        (date(2026, 12, 31), date(2027, 12, 31), date(2027, 12, 31)),
+        (date(2026, 12, 31), date(2028, 1, 1), date(2028, 12, 31)),
+    ],
+)
+def test_annual_interview_due_dates(start, today, expected):
+    assert annual_interview_due_dates(start, today) == expected
+
+
+S = date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("last", "today", "expected"),
+    [
+        (None, date(2026, 6, 1), False),  # first year not over
+        (None, date(2027, 3, 10), False),  # due today, not yet late
+        (None, date(2027, 3, 11), True),
+        (date(2027, 3, 10), date(2027, 3, 11), False),  # held on the due date
+        (date(2026, 3, 10), date(2027, 3, 11), False),  # held on the start date counts
+        (date(2026, 3, 9), date(2027, 3, 11), True),  # before telework started: does not count
+        (date(2027, 5, 1), date(2027, 6, 1), False),  # late but caught up
+        (date(2027, 3, 10), date(2028, 3, 10), False),  # second due date is today
+        (date(2027, 3, 10), date(2028, 3, 11), True),  # year 2 had no interview
+        (date(2027, 3, 11), date(2028, 3, 11), False),
+        (date(2028, 3, 1), date(2029, 1, 1), False),  # third year still running
+        (date(2028, 3, 1), date(2029, 3, 11), True),
+        (date(2028, 3, 1), date(2030, 1, 1), True),  # still overdue a year later
+        (date(2029, 3, 10), date(2030, 3, 10), False),
+        (date(2029, 3, 10), date(2030, 3, 11), True),
+        (date(2029, 3, 11), date(2030, 3, 11), False),
+    ],
+)
+def test_is_overdue(last, today, expected):
+    assert is_overdue(last, S, today) is expected
+
+
+def test_is_overdue_leap_day_start():
+    start = date(2028, 2, 29)
+    assert not is_overdue(None, start, date(2029, 2, 28))
+    assert is_overdue(None, start, date(2029, 3, 1))
+    assert not is_overdue(date(2029, 3, 1), start, date(2030, 2, 28))
+    assert is_overdue(date(2029, 2, 28), start, date(2030, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("d", "today", "expected"),
+    [
+        (date(2026, 3, 10), date(2026, 3, 10), 0),
+        (date(2026, 3, 11), date(2026, 3, 10), 1),
+        (date(2026, 3, 9), date(2026, 3, 10), -1),
+        (date(2029, 1, 1), date(2028, 1, 1), 366),
+    ],
+)
+def test_days_until(d, today, expected):
+    assert days_until(d, today) == expected
+
+
+# --- French dates --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31/12/2026", date(2026, 12, 31)),
+        ("01/01/2027", date(2027, 1, 1)),
+        ("1/2/2026", date(2026, 2, 1)),
+        ("  29/02/2028 ", date(2028, 2, 29)),
+        ("2026-12-31", date(2026, 12, 31)),
+        ("2028-02-29", date(2028, 2, 29)),
+    ],
+)
+def test_parse_date_fr(text, expected):
+    assert parse_date_fr(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31/02/2026",
+        "29/02/2026",
+        "29/02/2100",
+        "00/01/2026",
+        "32/01/2026",
+        "15/13/2026",
+        "2026-02-30",
+        "2026-2-3",
+        "31/12/26",
+        "31-12-2026",
+        "31.12.2026",
+        "12/31/2026",
+        "",
+        "   ",
+        "demain",
+        "31/12/2026 10:00",
+        "٣١/١٢/٢٠٢٦",  # non-ASCII digits
+        "2026-12-31T00:00",
+    ],
+)
+def test_parse_date_fr_invalid(text):
+    with pytest.raises(ValueError) as excinfo:
+        parse_date_fr(text)
+    message = str(excinfo.value)
+    assert message.startswith("Date invalide : ")
+    assert message.endswith("(format attendu jj/mm/aaaa)")
+
+
+def test_parse_date_fr_message_and_truncation():
+    with pytest.raises(ValueError) as excinfo:
+        parse_date_fr("31/02/2026")
+    assert str(excinfo.value) == "Date invalide : « 31/02/2026 » (format attendu jj/mm/aaaa)"
+    with pytest.raises(ValueError) as excinfo:
+        parse_date_fr("x" * 500)
+    assert len(str(excinfo.value)) < 120
+
+
+def test_parse_date_fr_type():
+    with pytest.raises(TypeError):
+        parse_date_fr(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("d", "expected"),
+    [
+        (date(2026, 12, 31), "31/12/2026"),
+        (date(2026, 1, 5), "05/01/2026"),
+        (date(999, 1, 1), "01/01/0999"),
+    ],
+)
+def test_format_date_fr(d, expected):
+    assert format_date_fr(d) == expected
+
+
+def test_date_round_trip():
+    d = date(2028, 2, 29)
+    assert parse_date_fr(format_date_fr(d)) == d
+
+
+# --- French amounts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12,50 €", Decimal("12.50")),
+        ("12.50", Decimal("12.50")),
+        ("12,5", Decimal("12.50")),
+        ("12", Decimal("12.00")),
+        ("0", Decimal("0.00")),
+        ("0,01", Decimal("0.01")),
+        ("12,50€", Decimal("12.50")),
+        ("1 234,56", Decimal("1234.56")),
+        (f"1{NNBSP}234,56{NBSP}€", Decimal("1234.56")),
+        (f"1{NBSP}234,56", Decimal("1234.56")),
+        ("1234,56", Decimal("1234.56")),
+        ("1 234 567", Decimal("1234567.00")),
+        ("10 000 000", Decimal("10000000.00")),  # the limit itself is accepted
+        ("  57,20 € ", Decimal("57.20")),
+    ],
+)
+def test_parse_amount_fr(text, expected):
+    result = parse_amount_fr(text)
+    assert result == expected
+    assert result.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("12,505", "deux décimales au plus"),
+        ("0,001", "deux décimales au plus"),
+        ("10 000 000,01", "trop élevé"),
+        ("99999999", "trop élevé"),
+        ("NaN", "format attendu"),
+        ("inf", "format attendu"),
+        ("Infinity", "format attendu"),
+        ("-12,50", "format attendu"),
+        ("+12", "format attendu"),
+        ("", "format attendu"),
+        ("€", "format attendu"),
+        ("12,", "format attendu"),
+        (",50", "format attendu"),
+        ("12 50", "format attendu"),
+        ("1 2345", "format attendu"),
+        ("1.234,56", "format attendu"),
+        ("1,234.56", "format attendu"),
+        ("12,50 $", "format attendu"),
+        ("1e3", "format attendu"),
+        ("douze", "format attendu"),
+        ("١٢", "format attendu"),  # non-ASCII digits
+        ("9" * 100, "format attendu"),
+    ],
+)
+def test_parse_amount_fr_invalid(text, fragment):
+    with pytest.raises(ValueError) as excinfo:
+        parse_amount_fr(text)
+    message = str(excinfo.value)
+    assert message.startswith("Montant invalide")
+    assert fragment in message
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (Decimal("12.5"), f"12,50{NBSP}€"),
+        (Decimal("0"), f"0,00{NBSP}€"),
+        (Decimal("999.99"), f"999,99{NBSP}€"),
+        (Decimal("1000"), f"1{NNBSP}000,00{NBSP}€"),
+        (Decimal("1234.56"), f"1{NNBSP}234,56{NBSP}€"),
+        (Decimal("1234567.891"), f"1{NNBSP}234{NNBSP}567,89{NBSP}€"),
+        (Decimal("0.005"), f"0,01{NBSP}€"),  # half up
+        (Decimal("2.675"), f"2,68{NBSP}€"),
+        (Decimal("-1234.5"), f"-1{NNBSP}234,50{NBSP}€"),
+        (Decimal("-0.001"), f"0,00{NBSP}€"),
+        (Decimal("1E+3"), f"1{NNBSP}000,00{NBSP}€"),
+        (220, f"220,00{NBSP}€"),
+    ],
+)
+def test_format_euros(amount, expected):
+    assert format_euros(amount) == expected
+
+
+@pytest.mark.parametrize("amount", [Decimal("NaN"), Decimal("Infinity"), Decimal("1E+40")])
+def test_format_euros_rejects_non_finite(amount):
+    with pytest.raises(ValueError):
+        format_euros(amount)
+
+
+@pytest.mark.parametrize("amount", [12.5, "12,50", True, None])
+def test_format_euros_type(amount):
+    with pytest.raises(TypeError):
+        format_euros(amount)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["0,00", "12,50", "1 234,56", "9 999 999,99"])
+def test_amount_round_trip(text):
+    amount = parse_amount_fr(text)
+    assert parse_amount_fr(format_euros(amount)) == amount
+
+
+# --- Purity --------------------------------------------------------------------------------
+
+
+def test_module_imports_only_stdlib():
+    tree = ast.parse(Path(dt.__file__).read_text(encoding="utf-8"))
+    modules = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+    }
+    assert modules <= set(sys.stdlib_module_names) | {"__future__"}
