@@ -6,8 +6,7 @@ import logging
 import os
 from importlib import import_module
 from pathlib import Path
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from hrtele.config import ROOT_DIR, DefaultConfig, env_overrides, instance_secret_key
 
@@ -32,11 +31,16 @@ BLUEPRINT_MODULES = (
     "hrtele.imports.routes",
 )
 
+if TYPE_CHECKING:  # Flask stays out of sys.modules for the pure domain package
+    from flask import Flask
+
 log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Flask application; never creates nor migrates the database."""
+    from flask import Flask
+
     instance_path = Path(os.environ.get("HRTELE_INSTANCE_PATH", ROOT_DIR / "instance")).resolve()
     app = Flask(
         __name__,

@@ -172,7 +172,6 @@ def _build_environment() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
         finalize=_finalize,
-        trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )
@@ -302,13 +301,25 @@ def render_html(kind: str, snapshot: Snapshot) -> str:
     spec = _spec_for(kind, snapshot)
     env = _environment()
     template = env.get_template(spec.template)
-    return template.render(
+    html_source = template.render(
         doc=snapshot,
         kind=kind,
         title=spec.title,
         created=_issue_datetime(snapshot).strftime("%Y-%m-%dT%H:%M:%SZ"),
         generator=GENERATOR,
     )
+    # Values were escaped and typeset by finalize; this pass typesets the templates' own
+    # text (tags and entities are left intact, and the filter is idempotent).
+    return str(fr_typo(Markup(html_source)))
+
+
+def _dedupe_associated_files(document: Any, pdf: Any) -> None:
+    """WeasyPrint 70 lists each PDF/A-3 attachment twice in /AF; keep one reference of each."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)
 
 
 def render_pdf(kind: str, snapshot: Snapshot, *, embed_json: bool = True, uncompressed: bool = False) -> bytes:
@@ -335,7 +346,10 @@ def render_pdf(kind: str, snapshot: Snapshot, *, embed_json: bool = True, uncomp
     # First half of the PDF file identifier: stable for a given document and snapshot.
     identifier = hashlib.sha256(f"{kind}\n{canonical}".encode()).hexdigest()[:32].encode()
 
-    with _render_lock:
+    with _render_lock, warnings.catch_warnings():
+        # WeasyPrint 70 opens its bundled sRGB profile for the PDF/A output intent and never
+        # closes it; silence that one ResourceWarning so that "-W error" test runs stay green.
+        warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
         try:
             document = weasyprint.HTML(
                 string=html_source,
@@ -350,6 +364,7 @@ def render_pdf(kind: str, snapshot: Snapshot, *, embed_json: bool = True, uncomp
                 pdf_identifier=identifier,
                 uncompressed_pdf=uncompressed,
                 presentational_hints=False,
+                finisher=_dedupe_associated_files,
             )
         except FatalURLFetchingError as error:  # BaseException subclass in WeasyPrint
             raise DocumentRenderError(str(error)) from error.__cause__

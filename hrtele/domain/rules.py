@@ -684,7 +684,7 @@ def _allowance_checks(
         out.append(
             _block(
                 "allowance_amount",
-                f"Le montant de l'allocation ne peut pas être négatif ({_euros(amount)}).",
+                "Le montant de l'allocation ne peut pas être négatif.",
                 BASIS_COSTS,
             )
         )
