@@ -55,28 +55,39 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def pg_migrated():
-    """PostgreSQL schema rebuilt once per session through the migrations."""
+    """A private PostgreSQL database for this test session, built through the migrations.
+
+    Each pytest process gets its own database (created next to HRTELE_TEST_DATABASE_URL's),
+    so concurrent runs never clobber each other; it is dropped at the end.
+    """
     if not PG_URL:
         pytest.skip(
             "PostgreSQL non testé : définissez HRTELE_TEST_DATABASE_URL "
             "(par ex. postgresql://postgres@127.0.0.1:5432/test) pour l'activer."
         )
-    import sqlalchemy as sa
+    import uuid
 
-    engine = sa.create_engine(normalise_database_url(PG_URL))
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    base_url = make_url(normalise_database_url(PG_URL))
+    name = f"hrtele_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = base_url.set(database=name).render_as_string(hide_password=False)
     from hrtele import create_app
 
-    app = create_app(base_config(normalise_database_url(PG_URL)))
+    app = create_app(base_config(url))
     _upgrade(app)
     with app.app_context():
         from hrtele.extensions import db
 
         db.engine.dispose()
-    return normalise_database_url(PG_URL)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _truncate_pg(app) -> None:
