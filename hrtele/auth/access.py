@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
 
 from flask import abort, redirect, request, url_for
@@ -12,6 +13,7 @@ from hrtele.extensions import db
 from hrtele.models import Employee, User
 
 T = TypeVar("T")
+MAX_ID = 2**31 - 1  # largest INTEGER primary key on PostgreSQL
 
 
 def current_actor() -> User | None:
@@ -65,11 +67,30 @@ def require_employee():
     return None
 
 
+def guard(hook: Callable[[], object]) -> Callable:
+    """Decorator running a role hook (require_login, require_hr ...) before one view."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            response = hook()
+            if response is not None:
+                return response
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def _audit_denied(actor: User | None, object_type: str = "route", object_id: int | None = None):
+    """Record one refused access in its own transaction (the request fails right after)."""
     from hrtele.audit.service import record
 
     try:
-        record("access_denied", object_type, object_id, actor, {"path": request.path})
+        db.session.rollback()  # whatever the request had pending is abandoned anyway
+        record("access_denied", object_type, object_id, actor,
+               {"path": request.path[:500], "method": request.method})
         db.session.commit()
     except Exception:  # auditing must never turn a refusal into a 500
         db.session.rollback()
@@ -87,6 +108,8 @@ def can_see_employee(actor: User | None, employee_id: int | None) -> bool:
 def get_visible_or_404(model: type[T], object_id: int, actor: User | None,
                        owner: Callable[[T], int | None] | None = None) -> T:
     """Load model by id, answering 404 when missing or not visible to actor."""
+    if not isinstance(object_id, int) or not 0 < object_id <= MAX_ID:
+        abort(404)
     obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)

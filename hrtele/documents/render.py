@@ -16,7 +16,7 @@ import mimetypes
 import threading
 import warnings
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -175,7 +175,9 @@ def _build_environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(fr_typo=fr_typo, date_fr=date_fr, days_fr=days_fr, salutation_fr=salutation_fr)
+    env.filters.update(
+        fr_typo=fr_typo, date_fr=date_fr, days_fr=days_fr, salutation_fr=salutation_fr
+    )
     return env
 
 
@@ -194,7 +196,9 @@ def resolve_bundled_asset(url: str) -> Path:
     """Map a ``file:`` URL to a real file inside the bundled asset folders, or raise."""
     parts = urlsplit(url)
     if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-        raise ResourceRefusedError(f"Ressource refusée (seuls les fichiers de l'application sont autorisés) : {url!r}")
+        raise ResourceRefusedError(
+            f"Ressource refusée (seuls les fichiers de l'application sont autorisés) : {url!r}"
+        )
     # resolve() follows symlinks and removes "..", so the containment test is on the real path.
     path = Path(unquote(parts.path)).resolve()
     for folder in ALLOWED_ASSET_DIRS:
@@ -208,7 +212,9 @@ class BundledAssetFetcher(URLFetcher):
 
     def __init__(self) -> None:
         # fail_on_errors: a refused URL aborts the render instead of being silently skipped.
-        super().__init__(allowed_protocols=frozenset({"file"}), allow_redirects=False, fail_on_errors=True)
+        super().__init__(
+            allowed_protocols=frozenset({"file"}), allow_redirects=False, fail_on_errors=True
+        )
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         """Return a bundled file, or raise ResourceRefusedError for any other URL."""
@@ -227,7 +233,9 @@ class BundledAssetFetcher(URLFetcher):
 def harfbuzz_subset_available() -> bool:
     """True if WeasyPrint subsets fonts with HarfBuzz (fast, deterministic) rather than fontTools."""
     # Same test as weasyprint.pdf.fonts.Font.subset in WeasyPrint 70.
-    return _wp_ffi.harfbuzz_subset is not None and bool(_wp_ffi.harfbuzz.hb_version_atleast(4, 1, 0))
+    return _wp_ffi.harfbuzz_subset is not None and bool(
+        _wp_ffi.harfbuzz.hb_version_atleast(4, 1, 0)
+    )
 
 
 class _Renderer:
@@ -288,12 +296,14 @@ def _spec_for(kind: str, snapshot: Snapshot) -> DocumentKind:
     except KeyError:
         raise ValueError(f"Type de document inconnu : {kind!r}") from None
     if type(snapshot) is not spec.snapshot_class:
-        raise TypeError(f"{kind} attend un {spec.snapshot_class.__name__}, reçu {type(snapshot).__name__}")
+        raise TypeError(
+            f"{kind} attend un {spec.snapshot_class.__name__}, reçu {type(snapshot).__name__}"
+        )
     return spec
 
 
 def _issue_datetime(snapshot: Snapshot) -> datetime:
-    return datetime.fromisoformat(snapshot.issue_date).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(snapshot.issue_date).replace(tzinfo=UTC)
 
 
 def render_html(kind: str, snapshot: Snapshot) -> str:
@@ -322,7 +332,9 @@ def _dedupe_associated_files(document: Any, pdf: Any) -> None:
         associated.extend(unique)
 
 
-def render_pdf(kind: str, snapshot: Snapshot, *, embed_json: bool = True, uncompressed: bool = False) -> bytes:
+def render_pdf(
+    kind: str, snapshot: Snapshot, *, embed_json: bool = True, uncompressed: bool = False
+) -> bytes:
     """Render a document to PDF/A-3b bytes; the same snapshot always gives the same bytes."""
     html_source = render_html(kind, snapshot)
     spec = DOCUMENT_KINDS[kind]
@@ -349,7 +361,9 @@ def render_pdf(kind: str, snapshot: Snapshot, *, embed_json: bool = True, uncomp
     with _render_lock, warnings.catch_warnings():
         # WeasyPrint 70 opens its bundled sRGB profile for the PDF/A output intent and never
         # closes it; silence that one ResourceWarning so that "-W error" test runs stay green.
-        warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
+        warnings.filterwarnings(
+            "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
+        )
         try:
             document = weasyprint.HTML(
                 string=html_source,

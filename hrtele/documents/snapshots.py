@@ -110,7 +110,10 @@ def _check(tp: Any, value: Any, where: str) -> Any:
             return tuple(_check(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
         if len(args) != len(value):
             raise ValueError(f"{where} : {len(args)} éléments attendus, reçu {len(value)}")
-        return tuple(_check(arg, item, f"{where}[{i}]") for i, (arg, item) in enumerate(zip(args, value)))
+        return tuple(
+            _check(arg, item, f"{where}[{i}]")
+            for i, (arg, item) in enumerate(zip(args, value, strict=True))
+        )
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, tp):
             raise TypeError(f"{where} : {tp.__name__} attendu, reçu {type(value).__name__}")
@@ -148,7 +151,10 @@ def _load(tp: Any, value: Any, where: str) -> Any:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_load(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
-        return tuple(_load(arg, item, f"{where}[{i}]") for i, (arg, item) in enumerate(zip(args, value)))
+        return tuple(
+            _load(arg, item, f"{where}[{i}]")
+            for i, (arg, item) in enumerate(zip(args, value, strict=True))
+        )
     if dataclasses.is_dataclass(tp):
         return tp._from_plain(value, where)
     return value
@@ -190,7 +196,11 @@ class _Plain:
         if unknown:
             raise ValueError(f"{where} : champs inconnus {unknown}")
         hints = _hints(cls)
-        kwargs = {name: _load(hints[name], data[name], f"{where}.{name}") for name in names if name in data}
+        kwargs = {
+            name: _load(hints[name], data[name], f"{where}.{name}")
+            for name in names
+            if name in data
+        }
         return cls(**kwargs)
 
     @classmethod
@@ -270,7 +280,9 @@ class TeleworkDay(_Plain):
 
     def _validate(self) -> None:
         if self.weekday not in WEEKDAYS_FR:
-            raise ValueError(f"Jour de la semaine inconnu : {self.weekday!r} (attendu : {', '.join(WEEKDAYS_FR)})")
+            raise ValueError(
+                f"Jour de la semaine inconnu : {self.weekday!r} (attendu : {', '.join(WEEKDAYS_FR)})"
+            )
 
 
 @_frozen
@@ -291,8 +303,13 @@ class AdaptationPeriod(_Plain):
     notice_days_during: int
 
     def _validate(self) -> None:
-        if self.months < 0 or self.notice_days_during < 0:
-            raise ValueError("La durée et le délai de prévenance de la période d'adaptation doivent être positifs.")
+        # The ANI of 19 July 2005 requires an adaptation period (legal.md §4.1, row 7).
+        if self.months < 1:
+            raise ValueError("La période d'adaptation doit durer au moins un mois.")
+        if self.notice_days_during < 0:
+            raise ValueError(
+                "Le délai de prévenance de la période d'adaptation ne peut être négatif."
+            )
 
 
 @_frozen
@@ -402,17 +419,25 @@ class AmendmentSnapshot(_Document):
         if self.version < 1:
             raise ValueError("Le numéro de version de l'avenant commence à 1.")
         if not _DAYS_PER_WEEK_RE.match(self.days_per_week):
-            raise ValueError(f"Nombre de jours par semaine invalide : {self.days_per_week!r} (ex. « 2 » ou « 1,5 »).")
+            raise ValueError(
+                f"Nombre de jours par semaine invalide : {self.days_per_week!r} (ex. « 2 » ou « 1,5 »)."
+            )
         if not self.places:
             raise ValueError("L'avenant doit indiquer au moins un lieu de télétravail.")
         if not self.contact_slots:
-            raise ValueError("L'avenant doit fixer les plages horaires de joignabilité (C. trav. L. 1222-10, 5°).")
+            raise ValueError(
+                "L'avenant doit fixer les plages horaires de joignabilité (C. trav. L. 1222-10, 5°)."
+            )
         if self.onsite_min_days < 0 or self.notice_days_after < 0:
-            raise ValueError("Les jours de présence sur site et le délai de prévenance doivent être positifs.")
+            raise ValueError(
+                "Les jours de présence sur site et le délai de prévenance doivent être positifs."
+            )
         if self.end_date is not None and self.end_date < self.start_date:
             raise ValueError("La date de fin de l'avenant ne peut précéder sa date d'effet.")
         if self.adaptation.end_date < self.start_date:
-            raise ValueError("La période d'adaptation ne peut s'achever avant la date d'effet de l'avenant.")
+            raise ValueError(
+                "La période d'adaptation ne peut s'achever avant la date d'effet de l'avenant."
+            )
 
 
 def check_notice_period(notification_date: str, notice_days: int, effective_end_date: str) -> None:
@@ -460,6 +485,10 @@ class NoticeSnapshot(_Document):
     def _validate(self) -> None:
         super()._validate()
         check_notice_period(self.notification_date, self.notice_days, self.effective_end_date)
+        if self.return_arrangements.resumption_date < self.effective_end_date:
+            raise ValueError(
+                "La date de reprise sur site ne peut précéder la fin effective du télétravail."
+            )
 
 
 @_frozen

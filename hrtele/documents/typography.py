@@ -50,7 +50,12 @@ def _apply(units: list[str]) -> list[str]:
                     out.append(NNBSP)
             elif out and _is_text(out[-1]) and out[-1] not in _HIGH_PUNCT and out[-1] != "«":
                 following = units[i + 1] if i + 1 < count else None
-                if following is None or _is_space(following) or following in _CLOSERS or following.startswith("&"):
+                if (
+                    following is None
+                    or _is_space(following)
+                    or following in _CLOSERS
+                    or following.startswith("&")
+                ):
                     out.append(NNBSP)
             out.append(unit)
         elif unit == "«":

@@ -12,6 +12,7 @@ from hrtele.models.audit import AuditEntry
 from hrtele.models.base import Base
 from hrtele.models.document import IssuedDocument, SignedScan
 from hrtele.models.employee import Employee
+from hrtele.models.imports import ImportBatch
 from hrtele.models.organisation import Category, Employer, Establishment, Policy
 from hrtele.models.payroll import PayrollExport, UrssafCeiling
 from hrtele.models.place import Place
@@ -31,6 +32,7 @@ __all__ = [
     "Employer",
     "EquipmentItem",
     "Establishment",
+    "ImportBatch",
     "Invitation",
     "IssuedDocument",
     "PayrollExport",

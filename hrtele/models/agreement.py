@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -84,7 +85,16 @@ class Agreement(Base, TimestampMixin, VersionedMixin):
     ending_notification_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     ending_effective_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     ending_reason: Mapped[str] = mapped_column(Text, default="")
+    # Reversibility notice (legal.md §4.2), recorded by the notify_end transition.
+    ending_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    ending_phase: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    ending_notice_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    is_end_mutual: Mapped[bool] = mapped_column(Boolean, default=False)
+    ending_return_arrangements: Mapped[str] = mapped_column(Text, default="")
+    ended_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     amendment_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Set by the amend / renew transitions: version amendment_version + 1 must be issued.
+    has_pending_amendment: Mapped[bool] = mapped_column(Boolean, default=False)
 
     employee: Mapped[Employee] = relationship()
     request: Mapped[TeleworkRequest | None] = relationship()

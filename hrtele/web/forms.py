@@ -6,8 +6,9 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField
+from wtforms import BooleanField, Field, HiddenField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
@@ -162,10 +163,85 @@ def show_violations(form: FlaskForm, violations) -> None:
     """Attach domain violations to their form fields (or to the form when no such field)."""
     for v in violations:
         field = getattr(form, v.field, None)
-        message = f"{v.message} ({v.basis})"
+        message = f"{v.message} ({v.basis})" if v.basis else v.message
         if field is not None and hasattr(field, "errors"):
             if isinstance(field.errors, tuple):
                 field.errors = list(field.errors)
             field.errors.append(message)
         else:
             form.form_errors.append(message)
+
+
+# --- Rules-engine gate: blocking violations stop saving, warnings need an explicit confirmation ---
+#
+# Usage (see hrtele/requests/routes.py):
+#
+#     class MyForm(ConfirmWarningsForm): ...             # adds confirm_warnings + warnings_digest
+#
+#     if form.validate_on_submit():
+#         violations = services.check_something(data)     # same check the service runs
+#         if form.accept_violations(violations, {"employee": "employee_id"}):
+#             services.save_something(data, actor, confirm_warnings=True)   # re-checks, commits
+#     status = 422 ...
+#
+# In the template: {{ violations_box(form.violations) }} near the top and
+# {{ confirm_warnings(form) }} (macro of _macros/forms.html) just above the submit button; the
+# box appears only when warnings exist. The hidden digest ties the confirmation to the warnings
+# actually displayed: if the data changes and other warnings appear, the user confirms again.
+
+
+def warnings_digest(violations) -> str:
+    """Short fingerprint of the non-blocking violations (field + message), order-independent."""
+    import hashlib
+
+    items = sorted(f"{v.field}\x1f{v.message}" for v in violations if not v.blocking)
+    return hashlib.sha256("\x1e".join(items).encode("utf-8")).hexdigest()[:24]
+
+
+class ConfirmWarningsForm(FlaskForm):
+    """Base of forms checked by the rules engine (blocking stops saving; warnings need a tick)."""
+
+    confirm_warnings = BooleanField(
+        lazy_gettext("Je confirme l'enregistrement malgré les avertissements ci-dessus")
+    )
+    warnings_digest = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.violations: list = []
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when warnings are displayed, so the confirmation box must be shown."""
+        return any(not v.blocking for v in self.violations)
+
+    def accept_violations(self, violations, field_map: dict[str, str] | None = None) -> bool:
+        """True when saving may go on; otherwise shows the violations beside their fields."""
+        from dataclasses import replace
+
+        field_map = field_map or {}
+        mapped = [replace(v, field=field_map.get(v.field, v.field)) for v in violations]
+        blocking = [v for v in mapped if v.blocking]
+        warnings = [v for v in mapped if not v.blocking]
+        digest = warnings_digest(warnings)
+        confirmed = bool(self.confirm_warnings.data) and self.warnings_digest.data == digest
+        if not blocking and (not warnings or confirmed):
+            self.violations = []
+            return True
+        self.violations = mapped
+        show_violations(self, mapped)
+        if warnings:
+            if self.confirm_warnings.data and not confirmed:
+                self.confirm_warnings.data = False  # other warnings than those confirmed
+                message = lazy_gettext(
+                    "Les avertissements ont changé depuis votre confirmation : relisez-les "
+                    "puis cochez à nouveau la case."
+                )
+            else:
+                message = lazy_gettext(
+                    "Cochez cette case pour enregistrer malgré les avertissements."
+                )
+            if not blocking:  # with a blocking violation, fixing it comes first
+                self.confirm_warnings.errors = [*self.confirm_warnings.errors, message]
+            self.warnings_digest.data = digest
+        return False

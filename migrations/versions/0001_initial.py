@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 16:22:30.723723
+Create Date: 2026-11-28 16:29:12.009697
 
 """
 from alembic import op
@@ -228,6 +228,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_at_dt'), ['at_dt'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_object_type'), ['object_type'], unique=False)
 
+    op.create_table('import_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_dt', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('applied_dt', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('result_json', sa.Text(), nullable=False),
+    sa.CheckConstraint("kind IN ('employees', 'posts')", name=op.f('ck_import_batches_kind_known')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_import_batches_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batches'))
+    )
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_batches_created_by_id'), ['created_by_id'], unique=False)
+
     op.create_table('invitations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -353,7 +371,14 @@ def upgrade():
     sa.Column('ending_notification_date', sa.Date(), nullable=True),
     sa.Column('ending_effective_date', sa.Date(), nullable=True),
     sa.Column('ending_reason', sa.Text(), nullable=False),
+    sa.Column('ending_method', sa.String(length=20), nullable=True),
+    sa.Column('ending_phase', sa.String(length=20), nullable=True),
+    sa.Column('ending_notice_days', sa.Integer(), nullable=True),
+    sa.Column('is_end_mutual', sa.Boolean(), nullable=False),
+    sa.Column('ending_return_arrangements', sa.Text(), nullable=False),
+    sa.Column('ended_date', sa.Date(), nullable=True),
     sa.Column('amendment_version', sa.Integer(), nullable=False),
+    sa.Column('has_pending_amendment', sa.Boolean(), nullable=False),
     sa.Column('created_dt', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_dt', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -524,6 +549,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_invitations_user_id'))
 
     op.drop_table('invitations')
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_batches_created_by_id'))
+
+    op.drop_table('import_batches')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_object_type'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_at_dt'))

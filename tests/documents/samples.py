@@ -95,14 +95,24 @@ def employee(**overrides: Any) -> EmployeeInfo:
 def amendment(variant: str = "full_days", **overrides: Any) -> AmendmentSnapshot:
     """Sample amendment; variant is 'full_days', 'half_days' or 'third_place'."""
     places = (Place(kind="home", name="", address="7 rue du Château-du-Roi, 46000 Cahors"),)
-    pattern = (TeleworkDay(weekday="lundi", part="journée"), TeleworkDay(weekday="jeudi", part="journée"))
+    pattern = (
+        TeleworkDay(weekday="lundi", part="journée"),
+        TeleworkDay(weekday="jeudi", part="journée"),
+    )
     days, half_days = "2", False
     if variant == "half_days":
-        pattern = (TeleworkDay(weekday="mardi", part="journée"), TeleworkDay(weekday="vendredi", part="après-midi"))
+        pattern = (
+            TeleworkDay(weekday="mardi", part="journée"),
+            TeleworkDay(weekday="vendredi", part="après-midi"),
+        )
         days, half_days = "1,5", True
     elif variant == "third_place":
         places = (
-            Place(kind="third_place", name="Télécentre du Grand Cahors", address="3 place Rousseau, 46000 Cahors"),
+            Place(
+                kind="third_place",
+                name="Télécentre du Grand Cahors",
+                address="3 place Rousseau, 46000 Cahors",
+            ),
             Place(kind="home", name="", address="7 rue du Château-du-Roi, 46000 Cahors"),
         )
         pattern = (TeleworkDay(weekday="mercredi", part="journée"),)
@@ -114,7 +124,9 @@ def amendment(variant: str = "full_days", **overrides: Any) -> AmendmentSnapshot
         version=2,
         issue_date="2026-03-02",
         employer=employer(),
-        establishment=EstablishmentInfo(name="Agence de Cahors", address="12 allée des Soupirs, 46000 Cahors"),
+        establishment=EstablishmentInfo(
+            name="Agence de Cahors", address="12 allée des Soupirs, 46000 Cahors"
+        ),
         employee=employee(),
         request=RequestInfo(
             date="2026-01-15",
@@ -135,10 +147,17 @@ def amendment(variant: str = "full_days", **overrides: Any) -> AmendmentSnapshot
         renewal="Les modalités du télétravail sont réexaminées lors de chaque entretien annuel.",
         adaptation=AdaptationPeriod(months=3, end_date="2026-06-30", notice_days_during=15),
         notice_days_after=30,
-        contact_slots=("du lundi au vendredi : 9 h 30 – 12 h 00", "du lundi au vendredi : 14 h 00 – 16 h 30"),
+        contact_slots=(
+            "du lundi au vendredi : 9 h 30 – 12 h 00",
+            "du lundi au vendredi : 14 h 00 – 16 h 30",
+        ),
         time_control="déclaration hebdomadaire des heures de début et de fin de travail dans le logiciel "
         "de gestion des temps, validée par le responsable hiérarchique.",
-        equipment=("ordinateur portable Dell Latitude 5440", "casque avec micro", "accès VPN et jeton d'authentification"),
+        equipment=(
+            "ordinateur portable Dell Latitude 5440",
+            "casque avec micro",
+            "accès VPN et jeton d'authentification",
+        ),
         allowance=ALLOWANCES["per_weekly_day"],
         insurance_required=True,
         electrical_statement_required=True,
@@ -173,9 +192,18 @@ def notice(**overrides: Any) -> NoticeSnapshot:
             resumption_date="2026-05-25",
         ),
         vacant_posts=(
-            VacantPost(code="ETU-07", title="chargé d'études senior", department="Études et méthodes",
-                       establishment="Agence de Cahors"),
-            VacantPost(code="MET-02", title="méthodiste", department="Production", establishment="Agence de Figeac"),
+            VacantPost(
+                code="ETU-07",
+                title="chargé d'études senior",
+                department="Études et méthodes",
+                establishment="Agence de Cahors",
+            ),
+            VacantPost(
+                code="MET-02",
+                title="méthodiste",
+                department="Production",
+                establishment="Agence de Figeac",
+            ),
         ),
         equipment_to_return=("ordinateur portable Dell Latitude 5440", "casque avec micro"),
         allowance_end="l'allocation forfaitaire cesse d'être due à compter du 23/05/2026 ; "

@@ -1,0 +1,1 @@
+"""Telework agreements (what the amendment says): list, create, show, edit."""

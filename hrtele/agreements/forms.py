@@ -1,0 +1,159 @@
+"""Agreement form: what the amendment will say. validate() runs the service's rule checks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from hrtele.agreements.services import FIELDS, agreement_violations
+from hrtele.domain.dates import adaptation_end_date
+from hrtele.domain.pattern import SLOT_NAMES, build_pattern, parse_pattern, slot_label
+from hrtele.models import Agreement
+from hrtele.web.forms import (
+    ConfirmWarningsForm,
+    EurosField,
+    FrenchDateField,
+    FrenchDecimalField,
+    TrimmedStringField,
+    VersionField,
+    no_control_chars,
+)
+from hrtele.web.labels import choices
+
+#: The ten checkboxes of the weekly pattern, in pattern order (Monday morning first).
+PATTERN_FIELDS: tuple[str, ...] = SLOT_NAMES
+
+
+class AgreementForm(ConfirmWarningsForm):
+    """Create or edit an agreement (the edit form has no request_id: it never changes)."""
+
+    version = VersionField()
+    request_id = SelectField(
+        "Demande de télétravail à laquelle répond l'accord", coerce=int, validate_choice=False,
+    )
+    place_id = SelectField("Lieu de télétravail", coerce=int, validate_choice=False)
+    second_place_id = SelectField(
+        "Second lieu (facultatif)", coerce=int, validate_choice=False, validators=[Optional()]
+    )
+    days_per_week = FrenchDecimalField("Jours de télétravail par semaine", places=1)
+    start_date = FrenchDateField("Date de début du télétravail")
+    end_date = FrenchDateField("Date de fin (facultative)")
+    adaptation_months = IntegerField(
+        "Durée de la période d'adaptation (mois)",
+        validators=[
+            InputRequired("Indiquez la durée de la période d'adaptation (0 si aucune)."),
+            NumberRange(0, 36, "Entre 0 et 36 mois."),
+        ],
+    )
+    notice_days_during_adaptation = IntegerField(
+        "Délai de prévenance pendant la période d'adaptation (jours)",
+        validators=[Optional(), NumberRange(0, 365, "Entre 0 et 365 jours.")],
+    )
+    notice_days_after_adaptation = IntegerField(
+        "Délai de prévenance après la période d'adaptation (jours)",
+        validators=[Optional(), NumberRange(0, 365, "Entre 0 et 365 jours.")],
+    )
+    contact_slots = TextAreaField(
+        "Plages horaires de joignabilité", validators=[Length(max=1000), no_control_chars]
+    )
+    time_control = TextAreaField(
+        "Modalités de contrôle du temps de travail", validators=[Length(max=2000), no_control_chars]
+    )
+    equipment = TextAreaField(
+        "Équipements fournis (un par ligne)", validators=[Length(max=4000), no_control_chars]
+    )
+    allowance_scheme = SelectField("Modalité de l'allocation", choices=choices("allowance_scheme"))
+    allowance_amount = EurosField("Montant de l'allocation", validators=[Optional()])
+    allowance_monthly_cap = EurosField("Plafond mensuel (facultatif)", validators=[Optional()])
+    insurance_received_date = FrenchDateField("Attestation d'assurance reçue le")
+    insurance_insurer = TrimmedStringField(
+        "Assureur", validators=[Length(max=200, message="200 caractères au plus."), no_control_chars]
+    )
+    insurance_expiry_date = FrenchDateField("Attestation d'assurance valable jusqu'au")
+    electrical_statement_date = FrenchDateField(
+        "Attestation de conformité électrique reçue le"
+    )
+    annual_interview_due_date = FrenchDateField("Entretien annuel à tenir au plus tard le")
+
+    def __init__(self, *args, agreement: Agreement | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.pattern_errors: list[str] = []
+        if agreement is not None:
+            del self.request_id  # the request (and the employee) of an agreement never change
+
+    # -- weekly pattern ------------------------------------------------------------------------
+
+    @property
+    def pattern_fields(self) -> list[Any]:
+        """The ten bound checkboxes, Monday morning first."""
+        return [self[name] for name in PATTERN_FIELDS]
+
+    @property
+    def weekly_pattern(self) -> str:
+        """Pattern string built from the checkboxes."""
+        return build_pattern({name: self[name].data for name in PATTERN_FIELDS})
+
+    def set_pattern(self, pattern: str | None) -> None:
+        """Tick the checkboxes of a stored pattern (ignored when malformed)."""
+        try:
+            slots = parse_pattern(pattern or "")
+        except ValueError:
+            return
+        for name, on in zip(PATTERN_FIELDS, slots, strict=True):
+            self[name].data = on
+
+    # -- data for the service ------------------------------------------------------------------
+
+    def service_data(self) -> dict[str, Any]:
+        """The dict the agreement services take (0 in a select means « none »)."""
+        data: dict[str, Any] = {}
+        for name in FIELDS:
+            if name == "weekly_pattern":
+                data[name] = self.weekly_pattern
+            elif name in self:
+                data[name] = self[name].data
+        for name in ("request_id", "place_id", "second_place_id"):
+            if name in data and not data[name]:
+                data[name] = None
+        return data
+
+    @property
+    def computed_adaptation_end(self) -> date | None:
+        """End of the adaptation period from the start date and months typed (None if unknown)."""
+        start, months = self.start_date.data, self.adaptation_months.data
+        if start is None or not isinstance(months, int) or self.adaptation_months.errors:
+            if self.agreement is not None and not self.is_submitted():
+                return self.agreement.adaptation_end_date
+            return None
+        try:
+            return adaptation_end_date(start, months)
+        except (OverflowError, ValueError):
+            return None
+
+    def apply_rules(self, violations) -> bool:
+        """Show rule violations (beside their fields, pattern ones in its fieldset); True if OK."""
+        pattern = [v for v in violations if v.field == "weekly_pattern"]
+        kept = []
+        for v in violations:
+            target = self._fields.get(v.field)
+            if v.field == "weekly_pattern" or (target is not None and target.errors):
+                continue  # the field check already refused it (e.g. an impossible date)
+            kept.append(v)
+        accepted = self.accept_violations(pattern + kept)
+        if not accepted:
+            self.pattern_errors = [f"{v.message} ({v.basis})" for v in pattern]
+            self.form_errors[:] = [e for e in self.form_errors if e not in self.pattern_errors]
+        return accepted
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the same rule checks the service runs before saving."""
+        fields_ok = super().validate(extra_validators)
+        violations = agreement_violations(self.service_data(), date.today(), self.agreement)
+        return self.apply_rules(violations) and fields_ok
+
+for _index, _name in enumerate(PATTERN_FIELDS):
+    setattr(AgreementForm, _name, BooleanField(slot_label(_index).capitalize()))

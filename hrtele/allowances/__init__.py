@@ -1,0 +1,1 @@
+"""Telework allowances: URSSAF ceiling table and the monthly payroll export."""

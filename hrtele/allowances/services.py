@@ -1,0 +1,551 @@
+"""Monthly telework allowances and the payroll export (« export paie »).
+
+Which agreements count for a month
+----------------------------------
+Agreements in status adaptation, active, suspended, ending or ended whose telework period
+overlaps the month. The period runs from ``start_date`` to the earlier of ``end_date`` (last
+day, inclusive) and the eve of ``ending_effective_date`` (the first day without telework,
+see hrtele.domain.dates). An ``ended`` agreement with neither date cannot be placed in time:
+it is left out and listed as an anomaly. Drafts, issued/signed (not started), cancelled and
+imposed (L1222-11, no avenant) arrangements never count.
+
+Suspension (choice documented for the lead): the days of the suspension period
+``[suspension_start_date, suspension_end_date]`` are excluded like days outside the
+agreement. They are not teleworked (per-day schemes skip them) and they do not count in the
+calendar-day pro-rata of the monthly schemes. A suspension without an end date runs to the end
+of the agreement when the agreement is still suspended, ending or ended; for an agreement back
+to adaptation/active, a suspension without an end date is ignored (it was resumed).
+
+Allowance terms
+---------------
+The policy gives the employer's default scheme; the agreement form pre-fills it and the
+agreement may override it, so the agreement's scheme and amount are authoritative. The
+agreement's monthly cap applies when set, otherwise the policy's cap (policy default,
+overridable per agreement). Arithmetic is hrtele.domain.allowances; the exempt part comes
+from the URSSAF ceiling table in the database (seeded from the reference file when empty).
+
+One row per employee and month: when two agreements of an employee overlap the same month
+(an agreement ends and another starts), their days and amounts are added up, and the exempt
+total never exceeds the ceiling's monthly maximum.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from hrtele.allowances.ceilings import current_ceilings
+from hrtele.audit.service import record
+from hrtele.domain.allowances import (
+    AllowanceTerms,
+    MonthlyAllowance,
+    exemption_limit,
+    month_prorata,
+    monthly_allowance,
+    split_exempt,
+    teleworked_days,
+)
+from hrtele.domain.ceilings import Ceiling, ceiling_for
+from hrtele.domain.pattern import is_valid_pattern
+from hrtele.editing import BusinessRuleError
+from hrtele.extensions import db
+from hrtele.models import (
+    Absence,
+    Agreement,
+    Employee,
+    IssuedDocument,
+    PayrollExport,
+    Policy,
+    User,
+)
+from hrtele.web.labels import LABELS
+
+COUNTED_STATUSES = ("adaptation", "active", "suspended", "ending", "ended")
+OPEN_SUSPENSION_STATUSES = ("suspended", "ending", "ended")
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+CSV_HEADER = (
+    "Matricule",
+    "Nom",
+    "Prénom",
+    "Référence accord",
+    "Période",
+    "Jours télétravaillés",
+    "Mode d'indemnisation",
+    "Montant",
+    "Part exonérée",
+    "Part soumise à cotisations",
+)
+_CENT = Decimal("0.01")
+_ZERO = Decimal("0.00")
+_CONTEXT = Context(prec=28)
+# Spreadsheet formula injection (OWASP « CSV injection »): text cells starting with these
+# characters are prefixed with an apostrophe so payroll tools never evaluate them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def month_label(year: int, month: int) -> str:
+    """French name of a month: « octobre 2026 »."""
+    return f"{MONTHS_FR[month - 1]} {year}"
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First and last day of a month."""
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_month(text: str | None, today: date) -> tuple[int, int]:
+    """'2026-10' -> (2026, 10); empty -> the current month; ValueError (French) otherwise."""
+    if not text:
+        return today.year, today.month
+    text = text.strip()
+    parts = text.split("-")
+    if (len(text) != 7 or len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts)):
+        raise ValueError("Mois invalide : utilisez le format aaaa-mm (par exemple 2026-10).")
+    year, month = int(parts[0]), int(parts[1])
+    if not 1 <= month <= 12:
+        raise ValueError("Mois invalide : le mois doit être compris entre 01 et 12.")
+    if not 2000 <= year <= 2100:
+        raise ValueError("Mois invalide : l'année doit être comprise entre 2000 et 2100.")
+    return year, month
+
+
+def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    """The month `delta` months away."""
+    index = year * 12 + month - 1 + delta
+    return index // 12, index % 12 + 1
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def synthetic_pattern(days_per_week: Decimal) -> str:
+    """Weekly pattern for an agreement without fixed days: its volume on the first weekdays."""
+    half_days = max(0, min(10, int(Decimal(days_per_week) * 2)))
+    return "1" * half_days + "0" * (10 - half_days)
+
+
+def effective_cap(agreement_cap: Decimal | None, policy_cap: Decimal | None) -> Decimal | None:
+    """Monthly cap: the agreement's when set, otherwise the policy's."""
+    return agreement_cap if agreement_cap is not None else policy_cap
+
+
+def last_telework_day(end_date: date | None, ending_effective_date: date | None) -> date | None:
+    """Last day of telework: end_date, or the eve of the first day without telework, whichever is first."""
+    candidates = [d for d in (end_date,) if d is not None]
+    if ending_effective_date is not None:
+        candidates.append(ending_effective_date - timedelta(days=1))
+    return min(candidates) if candidates else None
+
+
+def suspension_range(status: str, start: date | None, end: date | None) -> tuple[date, date] | None:
+    """Suspended days [start, end] (open end only while the agreement stays suspended/ending/ended)."""
+    if start is None:
+        return None
+    if end is None:
+        if status not in OPEN_SUSPENSION_STATUSES:
+            return None
+        end = date.max
+    return (start, end) if end >= start else None
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _scale(value: Decimal, factor: Fraction) -> Decimal:
+    """value × factor rounded once to the cent (same rule as the domain)."""
+    with localcontext(_CONTEXT):
+        return _cents(value * factor.numerator / factor.denominator)
+
+
+def month_allowance(
+    terms: AllowanceTerms,
+    year: int,
+    month: int,
+    absences: frozenset[date],
+    suspension: tuple[date, date] | None,
+    ceilings: tuple[Ceiling, ...],
+) -> MonthlyAllowance:
+    """The month's allowance of one agreement, with suspension days removed like days outside it.
+
+    Without a suspension overlapping the month this is exactly domain.monthly_allowance.
+    """
+    first, last = month_bounds(year, month)
+    end = terms.end_date
+    lo, hi = max(first, terms.start_date), min(last, end or last)
+    suspended: set[date] = set()
+    if suspension is not None and lo <= hi:
+        s_lo, s_hi = max(lo, suspension[0]), min(hi, suspension[1])
+        day = s_lo
+        while day <= s_hi:
+            suspended.add(day)
+            day += timedelta(days=1)
+    if not suspended:
+        return monthly_allowance(terms, year, month, absences, ceilings)
+
+    weekly = terms.weekly_days
+    days = teleworked_days(terms.weekly_pattern, terms.start_date, end, year, month,
+                           absences | suspended)
+    prorata = month_prorata(terms.start_date, end, year, month) - Fraction(
+        len(suspended), calendar.monthrange(year, month)[1]
+    )
+    if terms.scheme == "flat_monthly":
+        gross = _scale(terms.amount, prorata)
+    elif terms.scheme == "per_weekly_day":
+        gross = _scale(terms.amount * weekly, prorata)
+    elif terms.scheme == "per_day":
+        gross = _cents(terms.amount * days)
+    elif terms.scheme == "one_off":
+        start = terms.start_date
+        gross = _cents(terms.amount) if (year, month) == (start.year, start.month) else _ZERO
+    else:
+        gross = _ZERO
+    if terms.monthly_cap is not None:
+        gross = min(gross, _cents(terms.monthly_cap))
+    ceiling = ceiling_for((year, month), ceilings)
+    _, label = exemption_limit(terms.scheme, weekly, days, ceiling, prorata)
+    exempt, excess = split_exempt(gross, terms.scheme, weekly, days, ceiling, prorata)
+    return MonthlyAllowance(year=year, month=month, days_teleworked=days, scheme=terms.scheme,
+                            amount=gross, exempt=exempt, excess=excess, ceiling_label=label)
+
+
+# --------------------------------------------------------------------------- month rows
+
+
+@dataclass
+class PayrollLine:
+    """One employee's row of the month's payroll export."""
+
+    employee_id: int
+    personnel_number: str
+    last_name: str
+    first_name: str
+    references: list[str] = field(default_factory=list)
+    agreement_ids: list[int] = field(default_factory=list)
+    schemes: list[str] = field(default_factory=list)
+    days: Decimal = Decimal(0)
+    amount: Decimal = _ZERO
+    exempt: Decimal = _ZERO
+    excess: Decimal = _ZERO
+    ceiling_label: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        """Agreement reference(s) as printed in the export."""
+        return " + ".join(self.references)
+
+    @property
+    def scheme_label(self) -> str:
+        """French label of the scheme(s)."""
+        labels = LABELS["allowance_scheme"]
+        return " + ".join(dict.fromkeys(labels.get(s, s) for s in self.schemes))
+
+
+@dataclass
+class PayrollMonth:
+    """Every row of a month and its totals."""
+
+    year: int
+    month: int
+    lines: list[PayrollLine]
+    anomalies: list[str]
+    ceiling: Ceiling | None
+
+    @property
+    def label(self) -> str:
+        """« octobre 2026 »."""
+        return month_label(self.year, self.month)
+
+    @property
+    def key(self) -> str:
+        """'2026-10'."""
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        """Sum of days, amounts, exempt and excess parts."""
+        return {
+            "days": sum((line.days for line in self.lines), Decimal(0)),
+            "amount": sum((line.amount for line in self.lines), _ZERO),
+            "exempt": sum((line.exempt for line in self.lines), _ZERO),
+            "excess": sum((line.excess for line in self.lines), _ZERO),
+        }
+
+
+def agreement_reference(agreement_id: int, amendment_reference: str | None) -> str:
+    """The signed amendment's reference, or a stable reference built from the agreement id."""
+    return amendment_reference or f"ACC-{agreement_id:06d}"
+
+
+def _counted_agreements_stmt(first: date, last: date):
+    return (
+        select(
+            Agreement.id,
+            Agreement.employee_id,
+            Agreement.status,
+            Agreement.days_per_week,
+            Agreement.weekly_pattern,
+            Agreement.start_date,
+            Agreement.end_date,
+            Agreement.ending_effective_date,
+            Agreement.suspension_start_date,
+            Agreement.suspension_end_date,
+            Agreement.allowance_scheme,
+            Agreement.allowance_amount,
+            Agreement.allowance_monthly_cap,
+            Employee.personnel_number,
+            Employee.last_name,
+            Employee.first_name,
+        )
+        .join(Employee, Employee.id == Agreement.employee_id)
+        .where(
+            Agreement.status.in_(COUNTED_STATUSES),
+            Agreement.start_date <= last,
+            or_(Agreement.end_date.is_(None), Agreement.end_date >= first),
+            or_(Agreement.ending_effective_date.is_(None),
+                Agreement.ending_effective_date > first),
+        )
+        .order_by(Employee.last_name, Employee.first_name, Employee.personnel_number,
+                  Agreement.start_date, Agreement.id)
+    )
+
+
+def _amendment_references(first: date, last: date) -> dict[int, str]:
+    """{agreement id: reference of its latest amendment} for the agreements of the month."""
+    latest = (
+        select(func.max(IssuedDocument.id))
+        .join(Agreement, Agreement.id == IssuedDocument.agreement_id)
+        .where(IssuedDocument.kind == "amendment", Agreement.status.in_(COUNTED_STATUSES),
+               Agreement.start_date <= last)
+        .group_by(IssuedDocument.agreement_id)
+    )
+    rows = db.session.execute(
+        select(IssuedDocument.agreement_id, IssuedDocument.reference).where(
+            IssuedDocument.id.in_(latest)
+        )
+    )
+    return {r.agreement_id: r.reference for r in rows}
+
+
+def _absences(first: date, last: date) -> dict[int, frozenset[date]]:
+    """{employee id: absence dates} within the month."""
+    out: dict[int, set[date]] = defaultdict(set)
+    rows = db.session.execute(
+        select(Absence.employee_id, Absence.absence_date).where(
+            and_(Absence.absence_date >= first, Absence.absence_date <= last)
+        )
+    )
+    for r in rows:
+        out[r.employee_id].add(r.absence_date)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def policy_cap() -> Decimal | None:
+    """The employer's policy monthly cap (None when no policy or no cap)."""
+    return db.session.scalar(select(Policy.allowance_monthly_cap).order_by(Policy.id).limit(1))
+
+
+def compute_month(year: int, month: int) -> PayrollMonth:
+    """Compute every employee's allowance for a month (a constant number of queries)."""
+    first, last = month_bounds(year, month)
+    ceilings = current_ceilings()
+    default_cap = policy_cap()
+    references = _amendment_references(first, last)
+    absences = _absences(first, last)
+    lines: dict[int, PayrollLine] = {}
+    anomalies: list[str] = []
+    for r in db.session.execute(_counted_agreements_stmt(first, last)):
+        reference = agreement_reference(r.id, references.get(r.id))
+        who = f"{r.first_name} {r.last_name.upper()} ({r.personnel_number})"
+        end = last_telework_day(r.end_date, r.ending_effective_date)
+        if r.status == "ended" and end is None:
+            anomalies.append(
+                f"Accord {reference} de {who} : terminé sans date de fin connue, non exporté."
+            )
+            continue
+        if end is not None and (end < first or end < r.start_date):
+            continue
+        notes: list[str] = []
+        pattern = r.weekly_pattern
+        if not is_valid_pattern(pattern) or "1" not in pattern:
+            pattern = synthetic_pattern(r.days_per_week or Decimal(0))
+            notes.append("rythme sans jours fixes : jours estimés à partir du volume hebdomadaire")
+        try:
+            terms = AllowanceTerms(
+                scheme=r.allowance_scheme,
+                amount=Decimal(r.allowance_amount or 0).quantize(_CENT),
+                monthly_cap=effective_cap(
+                    None if r.allowance_monthly_cap is None
+                    else Decimal(r.allowance_monthly_cap).quantize(_CENT),
+                    None if default_cap is None else Decimal(default_cap).quantize(_CENT),
+                ),
+                weekly_pattern=pattern,
+                start_date=r.start_date,
+                end_date=end,
+            )
+            suspension = suspension_range(r.status, r.suspension_start_date,
+                                          r.suspension_end_date)
+            result = month_allowance(terms, year, month,
+                                     absences.get(r.employee_id, frozenset()),
+                                     suspension, ceilings)
+        except ValueError as exc:
+            anomalies.append(f"Accord {reference} de {who} : {exc} Non exporté.")
+            continue
+        line = lines.get(r.employee_id)
+        if line is None:
+            line = lines[r.employee_id] = PayrollLine(
+                employee_id=r.employee_id,
+                personnel_number=r.personnel_number,
+                last_name=r.last_name,
+                first_name=r.first_name,
+            )
+        line.references.append(reference)
+        line.agreement_ids.append(r.id)
+        line.schemes.append(r.allowance_scheme)
+        line.days += result.days_teleworked
+        line.amount += result.amount
+        line.exempt += result.exempt
+        line.ceiling_label = line.ceiling_label or result.ceiling_label
+        line.notes.extend(notes)
+    ceiling = ceiling_for((year, month), ceilings)
+    for line in lines.values():
+        if len(line.agreement_ids) > 1 and ceiling is not None and ceiling.monthly_cap is not None:
+            line.exempt = min(line.exempt, ceiling.monthly_cap)
+        line.exempt = min(line.exempt, line.amount)
+        line.excess = line.amount - line.exempt
+    return PayrollMonth(year, month, list(lines.values()), anomalies, ceiling)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _amount_fr(value: Decimal) -> str:
+    """12.5 -> '12,50' (no thousands separator: payroll tools parse it)."""
+    return f"{value.quantize(_CENT):f}".replace(".", ",")
+
+
+def _days_fr(value: Decimal) -> str:
+    """8 -> '8', 8.5 -> '8,5'."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def _text(value: str) -> str:
+    """Neutralise spreadsheet formulas in a text cell."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_bytes(payroll: PayrollMonth) -> bytes:
+    """The export as French payroll tools read it: UTF-8 with BOM, ';', decimal commas, CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_HEADER)
+    for line in payroll.lines:
+        writer.writerow(
+            (
+                _text(line.personnel_number),
+                _text(line.last_name),
+                _text(line.first_name),
+                _text(line.reference),
+                payroll.key,
+                _days_fr(line.days),
+                line.scheme_label,
+                _amount_fr(line.amount),
+                _amount_fr(line.exempt),
+                _amount_fr(line.excess),
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def read_csv_rows(data: bytes) -> list[dict[str, str]]:
+    """Rows of a stored export, for display (header names as keys)."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    return list(reader)
+
+
+def csv_filename(year: int, month: int, provisional: bool) -> str:
+    """Download name of a month's export."""
+    suffix = "-provisoire" if provisional else ""
+    return f"paie-teletravail-{year:04d}-{month:02d}{suffix}.csv"
+
+
+# --------------------------------------------------------------------------- closing
+
+
+def get_export(year: int, month: int) -> PayrollExport | None:
+    """The stored export of a closed month, or None."""
+    return db.session.scalar(
+        select(PayrollExport).where(PayrollExport.year == year, PayrollExport.month == month)
+    )
+
+
+def closer_label(export: PayrollExport) -> str:
+    """Who closed the month (display name or e-mail)."""
+    if export.closed_by_id is None:
+        return "ligne de commande"
+    user = db.session.get(User, export.closed_by_id)
+    return (user.display_name or user.email) if user else "compte supprimé"
+
+
+def already_closed_message(export: PayrollExport) -> str:
+    """French refusal when closing a month twice."""
+    from hrtele.web.filters import datetime_fr
+
+    return (
+        f"Le mois de {month_label(export.year, export.month)} est déjà clôturé "
+        f"(le {datetime_fr(export.closed_dt)}) : son export de paie est enregistré et ne peut "
+        "plus être modifié. Téléchargez l'export enregistré ; une régularisation se fait sur "
+        "le mois suivant."
+    )
+
+
+def close_month(year: int, month: int, actor: User | None, today: date) -> PayrollExport:
+    """Freeze the month's export (bytes + SHA-256, append-only); refuses a second closing."""
+    existing = get_export(year, month)
+    if existing is not None:
+        raise BusinessRuleError(already_closed_message(existing))
+    if (year, month) > (today.year, today.month):
+        raise BusinessRuleError(
+            f"Le mois de {month_label(year, month)} n'a pas commencé : il ne peut pas être clôturé."
+        )
+    payroll = compute_month(year, month)
+    data = csv_bytes(payroll)
+    export = PayrollExport(
+        year=year,
+        month=month,
+        csv_bytes=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        row_count=len(payroll.lines),
+        closed_by_id=actor.id if actor is not None else None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(export)
+    except IntegrityError:  # closed by someone else at the same moment
+        existing = get_export(year, month)
+        raise BusinessRuleError(
+            already_closed_message(existing) if existing else
+            f"Le mois de {month_label(year, month)} est déjà clôturé."
+        ) from None
+    totals = payroll.totals
+    record("export", "payroll_exports", export.id, actor, {
+        "period": payroll.key, "rows": export.row_count, "sha256": export.sha256,
+        "amount": totals["amount"], "exempt": totals["exempt"], "excess": totals["excess"],
+    })
+    return export

@@ -1,0 +1,1 @@
+"""Demonstration data: a fictitious employer loaded by `flask --app hrtele demo-data`."""

@@ -1,0 +1,1 @@
+"""Employee screens (HR): list, create, edit, detail."""

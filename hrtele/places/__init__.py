@@ -1,0 +1,1 @@
+"""Telework place screens (HR): homes and third places."""

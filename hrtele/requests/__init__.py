@@ -1,0 +1,1 @@
+"""Telework request screens (HR): record, accept, refuse, withdraw."""
