@@ -8,7 +8,13 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hrtele.config import ROOT_DIR, DefaultConfig, env_overrides, instance_secret_key
+from hrtele.config import (
+    ROOT_DIR,
+    DefaultConfig,
+    apply_cookie_policy,
+    env_overrides,
+    instance_secret_key,
+)
 
 # Each area registers one blueprint named `bp` in <area>/routes.py.
 BLUEPRINT_MODULES = (
@@ -57,7 +63,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance_path)
+    apply_cookie_policy(app.config)
 
+    from hrtele.web.hooks import install_url_converters
+
+    install_url_converters(app)  # before any route is added
     _init_extensions(app)
     for module_name in BLUEPRINT_MODULES:
         try:

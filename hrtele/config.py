@@ -29,12 +29,18 @@ class DefaultConfig:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # memory:// is per process: with several instances use shared storage, e.g.
+    # HRTELE_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (needs the `redis` package).
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_LOGIN = "5 per minute"
-    RATELIMIT_LOGIN_IP = "20 per minute"
+    RATELIMIT_LOGIN = "5 per minute;20 per hour"  # per account (submitted e-mail)
+    RATELIMIT_LOGIN_IP = "20 per minute"  # per client address
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True  # storage down: log it and keep serving
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    PROXY_FIX_X_FOR = 0  # number of trusted reverse proxies in front of the app
+    INVITATION_VALIDITY = timedelta(days=7)
     PAGE_SIZE = 25
-    MAIL_SERVER = "localhost"
+    MAIL_SERVER = ""  # empty: no e-mail is sent, HR hands the invitation link over
     MAIL_PORT = 25
     MAIL_USE_TLS = False
     MAIL_USERNAME = None
@@ -54,7 +60,11 @@ class DefaultConfig:
 
 
 ENV_PREFIX = "HRTELE_"
-_BOOL_KEYS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "TESTING"}
+_BOOL_KEYS = {
+    "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "TESTING",
+    "RATELIMIT_ENABLED",
+}
+_INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH"}
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict:
@@ -69,11 +79,21 @@ def env_overrides(environ: dict[str, str] | None = None) -> dict:
             out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(value)
         elif name in _BOOL_KEYS:
             out[name] = value.strip().lower() in {"1", "true", "yes", "on"}
-        elif name == "MAIL_PORT":
+        elif name in _INT_KEYS:
             out[name] = int(value)
         else:
             out[name] = value
     return out
+
+
+def apply_cookie_policy(config: dict) -> None:
+    """Name the session cookie: "__Host-" prefix when Secure (Path=/, no Domain), plain otherwise."""
+    if config.get("SESSION_COOKIE_SECURE"):
+        config["SESSION_COOKIE_NAME"] = "__Host-hrtele"
+        config["SESSION_COOKIE_PATH"] = "/"
+        config["SESSION_COOKIE_DOMAIN"] = None
+    else:
+        config["SESSION_COOKIE_NAME"] = "hrtele_session"
 
 
 def normalise_database_url(url: str) -> str:

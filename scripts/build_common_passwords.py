@@ -13,7 +13,7 @@ Sources
    usual French ones ("azerty", "soleil", "motdepasse", "bonjour", "doudou" ...).
    The wheel is fetched with the ordinary client, ``pip download --no-deps``, unless
    ``--django-wheel`` points at one already downloaded.
-2. A French and product-context supplement written here (ASVS 6.2.11, CNIL 2022-100):
+2. A French and product-context supplement, plus digit and keyboard runs of any length written here (ASVS 6.2.11, CNIL 2022-100):
    frequent French words, first names and keyboard walks, plus this product's and
    domain's own words, each combined with the digit and symbol suffixes people add
    to reach a minimum length ("azerty123456", "motdepasse2026!", "soleil123456").
@@ -87,9 +87,25 @@ def django_list(wheel: Path | None) -> list[str]:
     return [line.strip() for line in raw.splitlines() if line.strip()]
 
 
+KEYBOARD_RUNS = ("1234567890", "0987654321", "azertyuiop", "qsdfghjklm", "wxcvbn",
+                 "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
+
+
+def sequences() -> list[str]:
+    """Digit and keyboard runs of 6 to 24 characters, and one character repeated."""
+    out = []
+    for run in KEYBOARD_RUNS:
+        for length in range(6, 25):
+            out.append((run * 3)[:length])
+    for char in "0123456789azertyqwx!*.":
+        for length in range(6, 25):
+            out.append(char * length)
+    return out
+
+
 def supplement() -> list[str]:
     """French and product-context words combined with common suffixes."""
-    out = []
+    out = sequences()
     for word in FRENCH_WORDS:
         for suffix in SUFFIXES:
             out.append(word + suffix)

@@ -195,6 +195,16 @@ def admin_client(app):
 
 
 @pytest.fixture(autouse=True)
+def mail_outbox(monkeypatch) -> list:
+    """E-mails the code hands to SMTP, captured here instead of sent (never leaves the test)."""
+    from hrtele import mail
+
+    outbox: list = []
+    monkeypatch.setattr(mail, "deliver", outbox.append)
+    return outbox
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch, request):
     """Fail any test that tries to reach a non-local address (mail, web)."""
     if request.node.get_closest_marker("browser"):

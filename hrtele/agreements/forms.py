@@ -21,7 +21,7 @@ from hrtele.web.forms import (
     VersionField,
     no_control_chars,
 )
-from hrtele.web.labels import choices
+from hrtele.web.labels import LABELS
 
 #: The ten checkboxes of the weekly pattern, in pattern order (Monday morning first).
 PATTERN_FIELDS: tuple[str, ...] = SLOT_NAMES
@@ -32,7 +32,9 @@ class AgreementForm(ConfirmWarningsForm):
 
     version = VersionField()
     request_id = SelectField(
-        "Demande de télétravail à laquelle répond l'accord", coerce=int, validate_choice=False,
+        "Demande de télétravail à laquelle répond l'accord",
+        coerce=int,
+        validate_choice=False,
     )
     place_id = SelectField("Lieu de télétravail", coerce=int, validate_choice=False)
     second_place_id = SelectField(
@@ -65,17 +67,18 @@ class AgreementForm(ConfirmWarningsForm):
     equipment = TextAreaField(
         "Équipements fournis (un par ligne)", validators=[Length(max=4000), no_control_chars]
     )
-    allowance_scheme = SelectField("Modalité de l'allocation", choices=choices("allowance_scheme"))
+    allowance_scheme = SelectField(
+        "Modalité de l'allocation", choices=dict(LABELS["allowance_scheme"])
+    )
     allowance_amount = EurosField("Montant de l'allocation", validators=[Optional()])
     allowance_monthly_cap = EurosField("Plafond mensuel (facultatif)", validators=[Optional()])
     insurance_received_date = FrenchDateField("Attestation d'assurance reçue le")
     insurance_insurer = TrimmedStringField(
-        "Assureur", validators=[Length(max=200, message="200 caractères au plus."), no_control_chars]
+        "Assureur",
+        validators=[Length(max=200, message="200 caractères au plus."), no_control_chars],
     )
     insurance_expiry_date = FrenchDateField("Attestation d'assurance valable jusqu'au")
-    electrical_statement_date = FrenchDateField(
-        "Attestation de conformité électrique reçue le"
-    )
+    electrical_statement_date = FrenchDateField("Attestation de conformité électrique reçue le")
     annual_interview_due_date = FrenchDateField("Entretien annuel à tenir au plus tard le")
 
     def __init__(self, *args, agreement: Agreement | None = None, **kwargs):
@@ -152,8 +155,13 @@ class AgreementForm(ConfirmWarningsForm):
     def validate(self, extra_validators=None) -> bool:
         """Field checks, then the same rule checks the service runs before saving."""
         fields_ok = super().validate(extra_validators)
-        violations = agreement_violations(self.service_data(), date.today(), self.agreement)
+        data = self.service_data()
+        for name in data:
+            if name in self and self[name].errors:
+                data[name] = None  # refused by its field check: keep it out of the rules
+        violations = agreement_violations(data, date.today(), self.agreement)
         return self.apply_rules(violations) and fields_ok
+
 
 for _index, _name in enumerate(PATTERN_FIELDS):
     setattr(AgreementForm, _name, BooleanField(slot_label(_index).capitalize()))

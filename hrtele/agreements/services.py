@@ -66,11 +66,20 @@ BASIS_INTERVIEW = "C. trav. L1222-10 (2012) : entretien annuel"
 EDITABLE_STATUSES: tuple[str, ...] = (lifecycle.DRAFT, lifecycle.ISSUED)
 #: Statuses from which the lifecycle allows an « avenant modificatif » (event 'amend').
 AMENDABLE_STATUSES: tuple[str, ...] = tuple(
-    state for state in lifecycle.AGREEMENT_STATES if (state, lifecycle.AMEND) in lifecycle.TRANSITIONS
+    state
+    for state in lifecycle.AGREEMENT_STATES
+    if (state, lifecycle.AMEND) in lifecycle.TRANSITIONS
 )
 #: Agreements still in force or in preparation (not ended, not cancelled).
 LIVE_STATUSES: tuple[str, ...] = (
-    "draft", "issued", "signed", "adaptation", "active", "suspended", "ending", "imposed",
+    "draft",
+    "issued",
+    "signed",
+    "adaptation",
+    "active",
+    "suspended",
+    "ending",
+    "imposed",
 )
 
 #: Keys of the data dict the services accept (form field names).
@@ -145,7 +154,9 @@ def list_agreements_stmt(term: str = "", status: str = "") -> Select:
     return stmt.order_by(Agreement.start_date.desc(), Agreement.id.desc())
 
 
-def open_request_choices(selected: TeleworkRequest | None = None, limit: int = 500) -> list[tuple[int, str]]:
+def open_request_choices(
+    selected: TeleworkRequest | None = None, limit: int = 500
+) -> list[tuple[int, str]]:
     """(id, label) of accepted requests without a live agreement, plus ``selected`` if given."""
     has_live = exists().where(
         and_(Agreement.request_id == TeleworkRequest.id, Agreement.status.in_(LIVE_STATUSES))
@@ -267,7 +278,9 @@ def resolve(data: dict[str, Any], agreement: Agreement | None = None) -> Referen
     )
 
 
-def _place_checks(field: str, place_id: Any, place: Place | None, employee: Employee | None) -> list[Violation]:
+def _place_checks(
+    field: str, place_id: Any, place: Place | None, employee: Employee | None
+) -> list[Violation]:
     if place_id in (None, "", 0):
         return []
     if place is None:
@@ -284,7 +297,9 @@ def _place_checks(field: str, place_id: Any, place: Place | None, employee: Empl
     return []
 
 
-def _reference_checks(data: dict[str, Any], refs: References, agreement: Agreement | None) -> list[Violation]:
+def _reference_checks(
+    data: dict[str, Any], refs: References, agreement: Agreement | None
+) -> list[Violation]:
     """Checks on what the data points to (request, places, other agreements)."""
     out: list[Violation] = []
     if agreement is None and refs.request is None:
@@ -331,8 +346,14 @@ def _reference_checks(data: dict[str, Any], refs: References, agreement: Agreeme
                 )
             )
     out += _place_checks("place_id", data.get("place_id"), refs.place, refs.employee)
-    out += _place_checks("second_place_id", data.get("second_place_id"), refs.second_place, refs.employee)
-    if refs.place is not None and refs.second_place is not None and refs.place.id == refs.second_place.id:
+    out += _place_checks(
+        "second_place_id", data.get("second_place_id"), refs.second_place, refs.employee
+    )
+    if (
+        refs.place is not None
+        and refs.second_place is not None
+        and refs.place.id == refs.second_place.id
+    ):
         out.append(
             _block(
                 "second_place_id",
@@ -432,13 +453,58 @@ def prepare(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+#: Sanity bounds of the numbers and dates (beyond them a value is a typing mistake).
+INT_BOUNDS: dict[str, tuple[int, int, str]] = {
+    "adaptation_months": (0, 36, "Entre 0 et 36 mois."),
+    "notice_days_during_adaptation": (0, 365, "Entre 0 et 365 jours."),
+    "notice_days_after_adaptation": (0, 365, "Entre 0 et 365 jours."),
+}
+DATE_FIELDS: tuple[str, ...] = (
+    "start_date",
+    "end_date",
+    "insurance_received_date",
+    "insurance_expiry_date",
+    "electrical_statement_date",
+    "annual_interview_due_date",
+)
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _bounds_checks(data: dict[str, Any]) -> tuple[list[Violation], dict[str, Any]]:
+    """Out-of-range numbers and dates: refused, and left out (None) of the rule checks."""
+    out: list[Violation] = []
+    data = dict(data)
+    for key, (low, high, message) in INT_BOUNDS.items():
+        value = data.get(key)
+        if value is not None and not (isinstance(value, int) and low <= value <= high):
+            out.append(_block(key, message, BASIS_POLICY))
+            data[key] = None
+    for key in DATE_FIELDS:
+        value = data.get(key)
+        if value is not None and not (
+            isinstance(value, date) and MIN_YEAR <= value.year <= MAX_YEAR
+        ):
+            out.append(
+                _block(key, f"Date hors limites (années {MIN_YEAR} à {MAX_YEAR}).", BASIS_POLICY)
+            )
+            data[key] = None
+    days = data.get("days_per_week")
+    if days is not None and not (
+        isinstance(days, Decimal) and days.is_finite() and abs(days) < 10**7
+    ):
+        out.append(_block("days_per_week", "Nombre de jours invalide.", BASIS_POLICY))
+        data["days_per_week"] = None
+    return out, data
+
+
 def agreement_violations(
     data: dict[str, Any], today: date, agreement: Agreement | None = None
 ) -> list[Violation]:
     """Every rule the data breaks (domain rules plus references); field names of the form."""
     refs = resolve(data, agreement)
+    out, data = _bounds_checks(data)
     values = prepare(data)
-    out = _reference_checks(data, refs, agreement)
+    out += _reference_checks(data, refs, agreement)
     if refs.policy is None:
         out.append(_no_policy())
     elif refs.employee is not None:
@@ -452,9 +518,7 @@ def agreement_violations(
             today,
         )
     out += _attestation_and_interview_checks(values)
-    return [
-        Violation(FIELD_MAP.get(v.field, v.field), v.message, v.basis, v.blocking) for v in out
-    ]
+    return [Violation(FIELD_MAP.get(v.field, v.field), v.message, v.basis, v.blocking) for v in out]
 
 
 # --------------------------------------------------------------------------------------------
@@ -462,8 +526,15 @@ def agreement_violations(
 # --------------------------------------------------------------------------------------------
 
 
-def _event(agreement: Agreement, event: str, from_state: str | None, to_state: str,
-           actor: User | None, today: date, note: str = "") -> AgreementEvent:
+def _event(
+    agreement: Agreement,
+    event: str,
+    from_state: str | None,
+    to_state: str,
+    actor: User | None,
+    today: date,
+    note: str = "",
+) -> AgreementEvent:
     row = AgreementEvent(
         agreement_id=agreement.id,
         event=event,
@@ -477,8 +548,9 @@ def _event(agreement: Agreement, event: str, from_state: str | None, to_state: s
     return row
 
 
-def create_agreement(data: dict[str, Any], actor: User | None, confirm_warnings: bool,
-                     today: date) -> Agreement:
+def create_agreement(
+    data: dict[str, Any], actor: User | None, confirm_warnings: bool, today: date
+) -> Agreement:
     """Create a draft agreement answering an accepted request (RuleViolations if refused)."""
     require_compliance(agreement_violations(data, today), confirm_warnings)
     refs = resolve(data)
@@ -522,16 +594,32 @@ def update_agreement(
     record_change(agreement, actor)
     if reissue:
         _event(
-            agreement, "edit", previous, agreement.status, actor, today,
+            agreement,
+            "edit",
+            previous,
+            agreement.status,
+            actor,
+            today,
             note="Avenant émis modifié avant signature : une nouvelle version doit être émise.",
         )
     return agreement
 
 
-def amend_agreement(agreement: Agreement, data: dict[str, Any], expected_version: int | None,
-                    actor: User | None, confirm_warnings: bool, today: date) -> Agreement:
+def amend_agreement(
+    agreement: Agreement,
+    data: dict[str, Any],
+    expected_version: int | None,
+    actor: User | None,
+    confirm_warnings: bool,
+    today: date,
+) -> Agreement:
     """Same checks as update_agreement, for the lifecycle's « avenant modificatif » flow."""
     return update_agreement(
-        agreement, data, expected_version, actor, confirm_warnings, today,
+        agreement,
+        data,
+        expected_version,
+        actor,
+        confirm_warnings,
+        today,
         allow_statuses=EDITABLE_STATUSES + AMENDABLE_STATUSES,
     )

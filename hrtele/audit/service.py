@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import inspect
+from sqlalchemy import Select, inspect, select
 
 from hrtele.extensions import db
 from hrtele.models import AuditEntry, User
+from hrtele.web.pagination import like_pattern
 
 
 def _plain(value: Any) -> Any:
@@ -81,3 +82,75 @@ def record_change(obj: Any, actor: User | None, action: str | None = None) -> Au
         actor,
         changes,
     )
+
+
+# --- reading the trail ---------------------------------------------------------------------
+
+PARIS = "Europe/Paris"
+
+
+def day_start_utc(day: date) -> datetime:
+    """Midnight of a Paris calendar day, in UTC."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(PARIS)).astimezone(UTC)
+
+
+def audit_entries_stmt(
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Select:
+    """Audit entries matching the filters, newest first (dates are Paris calendar days)."""
+    stmt = select(AuditEntry)
+    if actor:
+        stmt = stmt.where(AuditEntry.actor_label.ilike(like_pattern(actor.lower()), escape="\\"))
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if object_id is not None:
+        stmt = stmt.where(AuditEntry.object_id == object_id)
+    if date_from is not None:
+        stmt = stmt.where(AuditEntry.at_dt >= day_start_utc(date_from))
+    if date_to is not None:
+        stmt = stmt.where(AuditEntry.at_dt < day_start_utc(date_to + timedelta(days=1)))
+    return stmt.order_by(AuditEntry.at_dt.desc(), AuditEntry.id.desc())
+
+
+def distinct_values(column) -> list[str]:
+    """Distinct non-empty values of an audit column, sorted (for filter choices)."""
+    return [v for v in db.session.scalars(select(column).distinct().order_by(column)) if v]
+
+
+def describe_changes(changes_json: str) -> list[tuple[str, str]]:
+    """(field, "old → new" or value) pairs from an entry's JSON, for display."""
+    try:
+        data = json.loads(changes_json or "{}")
+    except ValueError:
+        return [("", changes_json)]
+    if not isinstance(data, dict):
+        return [("", str(data))]
+    out = []
+    for key, value in data.items():
+        if isinstance(value, list) and len(value) == 2:
+            text = f"{_text(value[0])} → {_text(value[1])}"
+        else:
+            text = _text(value)
+        out.append((str(key), text))
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if value is True:
+        return "oui"
+    if value is False:
+        return "non"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -6,7 +6,8 @@ from importlib import import_module
 
 from flask import Flask
 
-COMMAND_MODULES = ("hrtele.commands.users", "hrtele.commands.demo")
+COMMAND_MODULES = ("hrtele.commands.users", "hrtele.commands.demo", "hrtele.commands.payroll",
+                   "hrtele.commands.lifecycle")
 
 
 def register_commands(app: Flask) -> None:

@@ -34,6 +34,7 @@ from .typography import fr_typo
 _RENDER_NAMES = frozenset(
     {
         "DOCUMENT_KINDS",
+        "TEMPLATE_VERSION",
         "BundledAssetFetcher",
         "DocumentRenderError",
         "ResourceRefusedError",

@@ -46,6 +46,7 @@ __all__ = [
     "ALLOWED_ASSET_DIRS",
     "DOCUMENT_KINDS",
     "TEMPLATE_DIR",
+    "TEMPLATE_VERSION",
     "BundledAssetFetcher",
     "DocumentKind",
     "DocumentRenderError",
@@ -55,6 +56,7 @@ __all__ = [
     "harfbuzz_subset_available",
     "render_html",
     "render_pdf",
+    "render_template_pdf",
     "salutation_fr",
     "warm_up",
 ]
@@ -71,6 +73,26 @@ STYLESHEET = TEMPLATE_DIR / "print.css"
 
 PDF_VARIANT = "pdf/a-3b"
 GENERATOR = "hrtele"
+
+
+def _template_version() -> str:
+    """Fingerprint of every file under templates/pdf (names and bytes), computed once.
+
+    Stored with each issued document: it changes whenever a template or the print stylesheet
+    changes, so one can tell which wording produced a stored PDF.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATE_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(TEMPLATE_DIR).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return f"pdf-{digest.hexdigest()[:16]}"
+
+
+#: Version of the PDF templates, e.g. "pdf-3f2a9c0d1e4b5a6c" (see :func:`_template_version`).
+TEMPLATE_VERSION = _template_version()
 
 
 @dataclass(frozen=True)
@@ -306,8 +328,8 @@ def _issue_datetime(snapshot: Snapshot) -> datetime:
     return datetime.fromisoformat(snapshot.issue_date).replace(tzinfo=UTC)
 
 
-def render_html(kind: str, snapshot: Snapshot) -> str:
-    """HTML source of a document (the input WeasyPrint lays out)."""
+def render_html(kind: str, snapshot: Snapshot, *, preview: bool = False) -> str:
+    """HTML source of a document (the input WeasyPrint lays out); preview adds a watermark."""
     spec = _spec_for(kind, snapshot)
     env = _environment()
     template = env.get_template(spec.template)
@@ -317,6 +339,7 @@ def render_html(kind: str, snapshot: Snapshot) -> str:
         title=spec.title,
         created=_issue_datetime(snapshot).strftime("%Y-%m-%dT%H:%M:%SZ"),
         generator=GENERATOR,
+        preview=preview,
     )
     # Values were escaped and typeset by finalize; this pass typesets the templates' own
     # text (tags and entities are left intact, and the filter is idempotent).
@@ -333,10 +356,19 @@ def _dedupe_associated_files(document: Any, pdf: Any) -> None:
 
 
 def render_pdf(
-    kind: str, snapshot: Snapshot, *, embed_json: bool = True, uncompressed: bool = False
+    kind: str,
+    snapshot: Snapshot,
+    *,
+    embed_json: bool = True,
+    uncompressed: bool = False,
+    preview: bool = False,
 ) -> bytes:
-    """Render a document to PDF/A-3b bytes; the same snapshot always gives the same bytes."""
-    html_source = render_html(kind, snapshot)
+    """Render a document to PDF/A-3b bytes; the same snapshot always gives the same bytes.
+
+    ``preview`` prints an « Aperçu – document non émis » watermark on every page: for the
+    unstored previews HR looks at before issuing.
+    """
+    html_source = render_html(kind, snapshot, preview=preview)
     spec = DOCUMENT_KINDS[kind]
     renderer = _get_renderer()
     canonical = snapshot_json(snapshot)
@@ -374,6 +406,75 @@ def render_pdf(
                 stylesheets=[renderer.stylesheet],
                 font_config=renderer.font_config,
                 attachments=attachments,
+                pdf_variant=PDF_VARIANT,
+                pdf_identifier=identifier,
+                uncompressed_pdf=uncompressed,
+                presentational_hints=False,
+                finisher=_dedupe_associated_files,
+            )
+        except FatalURLFetchingError as error:  # BaseException subclass in WeasyPrint
+            raise DocumentRenderError(str(error)) from error.__cause__
+
+
+# --------------------------------------------------------------------------- generic templates
+
+
+def render_template_pdf(
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    created: datetime | None = None,
+    uncompressed: bool = False,
+) -> bytes:
+    """Render any template of templates/pdf/ with a plain dict to PDF/A-3b bytes.
+
+    For reports that are not issued legal documents (e.g. the observatory edition): no
+    snapshot class, no embedded JSON. Same pipeline as :func:`render_pdf`: the process-wide
+    Jinja environment (autoescape, StrictUndefined, French typography on every value), the
+    deny-all :class:`BundledAssetFetcher`, the shared fonts and print stylesheet, PDF/A-3b.
+    ``context`` must hold plain values only (str, int, Decimal, lists/tuples/dicts of them,
+    or ``Markup`` the caller built safely), never ORM objects or None. The template also
+    receives ``title``, ``author``, ``subject``, ``created`` (W3C date-time) and
+    ``generator`` and should put them in its ``<head>`` (WeasyPrint reads the PDF metadata
+    from ``<title>`` and the ``<meta>`` tags). Identical inputs give identical bytes.
+    """
+    created = (created or datetime.now(UTC)).astimezone(UTC)
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    template = _environment().get_template(template_name)
+    html_source = str(
+        fr_typo(
+            Markup(
+                template.render(
+                    **context,
+                    title=title,
+                    author=author,
+                    subject=subject,
+                    created=stamp,
+                    generator=GENERATOR,
+                )
+            )
+        )
+    )
+    renderer = _get_renderer()
+    identifier = hashlib.sha256(
+        f"{template_name}\n{stamp}\n{html_source}".encode()
+    ).hexdigest()[:32].encode()
+    with _render_lock, warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
+        )
+        try:
+            document = weasyprint.HTML(
+                string=html_source,
+                base_url=renderer.base_url,
+                url_fetcher=renderer.fetcher,
+            )
+            return document.write_pdf(
+                stylesheets=[renderer.stylesheet],
+                font_config=renderer.font_config,
                 pdf_variant=PDF_VARIANT,
                 pdf_identifier=identifier,
                 uncompressed_pdf=uncompressed,

@@ -336,6 +336,8 @@ class ReturnArrangements(_Plain):
     schedule: str
     manager: str
     resumption_date: IsoDate
+    #: Arrangements agreed for the return (free text recorded with the notice), or None.
+    details: str | None = None
 
 
 @_frozen

@@ -16,6 +16,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -36,6 +37,21 @@ _MARKUP_RE = re.compile(r"[<>]")
 FUTURE_TOLERANCE = timedelta(days=366)
 
 CIVILITIES = (("", "—"), ("M.", "M."), ("Mme", "Mme"))
+
+
+class Required:
+    """Like DataRequired, but keeps a parsing error (« Date impossible … ») instead of hiding it."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, _form, field):
+        if field.errors:  # the value could not be read: that message says what is wrong
+            raise StopValidation()
+        if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
+            raise StopValidation(self.message)
 
 
 def nfc(value):
@@ -95,7 +111,7 @@ class EmployeeForm(FlaskForm):
             ),
         ],
     )
-    civility = SelectField(_l("Civilité"), choices=CIVILITIES, validate_choice=True)
+    civility = SelectField(_l("Civilité"), choices=dict(CIVILITIES))
     first_name = TrimmedStringField(
         _l("Prénom"),
         filters=text_filters(),
@@ -126,7 +142,7 @@ class EmployeeForm(FlaskForm):
     category_id = SelectField(_l("Catégorie"), coerce=int, validators=[Optional()])
     hire_date = FrenchDateField(
         _l("Date d'embauche"),
-        validators=[DataRequired(_l("La date d'embauche est obligatoire.")), not_far_future],
+        validators=[Required(_l("La date d'embauche est obligatoire.")), not_far_future],
     )
     contract_date = FrenchDateField(
         _l("Date du contrat de travail"), validators=[Optional(), not_far_future]
@@ -136,7 +152,7 @@ class EmployeeForm(FlaskForm):
         default=100,
         validators=[
             InputRequired(_l("Le taux d'activité est obligatoire.")),
-            NumberRange(1, 100, _l("Le taux d'activité est compris entre 1 et 100 %.")),
+            NumberRange(1, 100, _l("Le taux d'activité est compris entre 1 et 100 %%.")),
         ],
         render_kw={"inputmode": "numeric"},
     )
@@ -152,7 +168,7 @@ class EmployeeForm(FlaskForm):
         maximum=2000,
         validators=[Optional()],
     )
-    commute_mode = SelectField(_l("Mode de transport habituel"), choices=choices("commute_mode"))
+    commute_mode = SelectField(_l("Mode de transport habituel"), choices=dict(choices("commute_mode")))
     manager_id = SelectField(
         _l("Responsable hiérarchique"), coerce=int, validate_choice=False, validators=[Optional()]
     )

@@ -163,17 +163,32 @@ def post_choices() -> list[tuple[int, str]]:
 
 
 def employee_choices(exclude_id: int | None = None, active_only: bool = True,
-                     include_id: int | None = None) -> list[tuple[int, str]]:
-    """(id, « NOM Prénom (matricule) ») of employees, without exclude_id, with include_id."""
+                     include_id: int | None = None, term: str = "",
+                     limit: int | None = None) -> list[tuple[int, str]]:
+    """(id, « NOM Prénom (matricule) ») of employees matching term, without exclude_id.
+
+    include_id (the current value of the select) is always listed, even if inactive or not
+    matching the search, so that re-displaying a form never loses the user's choice.
+    """
     stmt = select(Employee.id, Employee.first_name, Employee.last_name, Employee.personnel_number)
-    if active_only:
-        condition = Employee.is_active.is_(True)
-        if include_id:
-            condition = or_(condition, Employee.id == include_id)
-        stmt = stmt.where(condition)
+    condition = Employee.is_active.is_(True) if active_only else Employee.id.is_not(None)
+    if term:
+        pattern = like_pattern(term)
+        condition = condition & or_(
+            Employee.last_name.ilike(pattern, escape="\\"),
+            Employee.first_name.ilike(pattern, escape="\\"),
+            (Employee.first_name + " " + Employee.last_name).ilike(pattern, escape="\\"),
+            Employee.personnel_number.ilike(pattern, escape="\\"),
+        )
+    if include_id:
+        condition = or_(condition, Employee.id == include_id)
+    stmt = stmt.where(condition)
     if exclude_id is not None:
         stmt = stmt.where(Employee.id != exclude_id)
-    rows = db.session.execute(stmt.order_by(Employee.last_name, Employee.first_name))
+    stmt = stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    rows = db.session.execute(stmt)
     return [(r.id, f"{r.last_name.upper()} {r.first_name} ({r.personnel_number})") for r in rows]
 
 

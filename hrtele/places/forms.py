@@ -21,11 +21,11 @@ class PlaceForm(FlaskForm):
     """Create or edit a telework place (the employee's home or a third place)."""
 
     version = VersionField()
-    kind = SelectField(_l("Type de lieu"), choices=choices("place_kind"))
+    kind = SelectField(_l("Type de lieu"), choices=dict(choices("place_kind")))
     employee_id = SelectField(
         _l("Salarié (domicile)"), coerce=int, validate_choice=False, validators=[Optional()]
     )
-    third_place_type = SelectField(_l("Type de tiers-lieu"), choices=third_place_type_choices())
+    third_place_type = SelectField(_l("Type de tiers-lieu"), choices=dict(third_place_type_choices()))
     name = TrimmedStringField(
         _l("Nom du lieu"),
         filters=text_filters(),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.routing import IntegerConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -24,15 +25,37 @@ NAV_HR = (
     ("audit.index", "Journal"),
     ("users.index", "Comptes"),
 )
+NAV_ADMIN_ONLY = frozenset({"users.index"})
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` limited to 1..2**31-1: larger ids are a 404, never a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def install_url_converters(app: Flask) -> None:
+    """Replace the int converter before any route is registered."""
+    app.url_map.converters["int"] = BoundedIntConverter
 
 
 def register(app: Flask) -> None:
     """Add security headers to every response and the navigation helper."""
+    proxies = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if proxies > 0:  # client address and scheme from the trusted reverse proxy (ASVS 15.3.4)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     @app.context_processor
     def _nav():
         def nav_items_hr():
-            return [(e, t) for e, t in NAV_HR if e in app.view_functions]
+            from flask_login import current_user
+
+            is_admin = bool(getattr(current_user, "is_admin", False))
+            return [(e, t) for e, t in NAV_HR
+                    if e in app.view_functions and (is_admin or e not in NAV_ADMIN_ONLY)]
 
         return {"nav_items_hr": nav_items_hr}
 
@@ -44,6 +67,8 @@ def register(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if not response.headers.get("Cache-Control") and response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,0 +1,190 @@
+"""Agreement screens (HR): list, create (from an accepted request), show, edit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.routing import BuildError
+
+from hrtele.agreements.forms import AgreementForm
+from hrtele.agreements.services import (
+    create_agreement,
+    current_violations,
+    list_agreements_stmt,
+    locked_message,
+    open_request_choices,
+    place_choices,
+    update_agreement,
+)
+from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
+from hrtele.domain.pattern import describe_pattern, is_valid_pattern
+from hrtele.domain_adapters import RuleViolations, employer_policy
+from hrtele.editing import BusinessRuleError
+from hrtele.extensions import db
+from hrtele.models import Agreement, Employee, TeleworkRequest
+from hrtele.web.labels import LABELS
+from hrtele.web.pagination import paginate, search_term
+
+bp = Blueprint("agreements", __name__, url_prefix="/accords")
+bp.before_request(require_hr)
+
+
+def optional_url(endpoint: str, **values) -> str | None:
+    """URL of another area's page, or None while that area does not exist."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def pattern_fr(pattern: str | None) -> str:
+    """French description of a weekly pattern; a volume without fixed days says so."""
+    if not pattern or not is_valid_pattern(pattern) or "1" not in pattern:
+        return "jours non fixés (volume hebdomadaire)"
+    return describe_pattern(pattern)
+
+
+def _render_form(
+    form: AgreementForm, agreement: Agreement | None, employee: Employee | None, status: int
+):
+    return render_template(
+        "agreements/form.html",
+        form=form,
+        agreement=agreement,
+        employee=employee,
+        policy=employer_policy(),
+        optional_url=optional_url,
+    ), status
+
+
+def _query_request() -> TeleworkRequest | None:
+    """The request named by ?request_id= (create form prefill), if it exists."""
+    raw = request.args.get("request_id", "")
+    if not raw.isdigit() or len(raw) > 9:
+        return None
+    return db.session.get(TeleworkRequest, int(raw))
+
+
+def _prefill(form: AgreementForm, req: TeleworkRequest | None) -> None:
+    """Defaults of a new agreement: the request's wishes and the employer's policy."""
+    policy = employer_policy()
+    if policy is not None:
+        form.adaptation_months.data = policy.adaptation_months
+        form.notice_days_during_adaptation.data = policy.notice_days_during_adaptation
+        form.notice_days_after_adaptation.data = policy.notice_days_after_adaptation
+        form.contact_slots.data = policy.default_contact_slots
+        form.time_control.data = policy.default_time_control
+        form.allowance_scheme.data = policy.allowance_scheme
+        form.allowance_amount.data = policy.allowance_amount
+        form.allowance_monthly_cap.data = policy.allowance_monthly_cap
+    if req is not None:
+        form.request_id.data = req.id
+        form.days_per_week.data = req.wished_days
+        form.set_pattern(req.wished_pattern)
+        form.place_id.data = req.place_id or 0
+
+
+@bp.route("/")
+def index():
+    """List agreements: status filter, search by employee name or number, SQL pagination."""
+    status = request.args.get("status", "")
+    if status not in LABELS["agreement_status"]:
+        status = ""
+    page = paginate(list_agreements_stmt(search_term(), status))
+    return render_template(
+        "agreements/index.html",
+        page=page,
+        status=status,
+        statuses=LABELS["agreement_status"],
+        pattern_fr=pattern_fr,
+    )
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+def create():
+    """Create a draft agreement answering an accepted request (?request_id= prefills it)."""
+    form = AgreementForm()
+    if request.method == "GET":
+        req = _query_request()
+        _prefill(form, req)
+    else:
+        req = (
+            db.session.get(TeleworkRequest, form.request_id.data)
+            if (isinstance(form.request_id.data, int) and 0 < form.request_id.data < 2**31)
+            else None
+        )
+    employee = req.employee if req is not None else None
+    form.request_id.choices = open_request_choices(req)
+    form.place_id.choices = place_choices(employee)
+    form.second_place_id.choices = place_choices(employee)
+    if form.validate_on_submit():
+        try:
+            agreement = create_agreement(
+                form.service_data(), current_actor(), bool(form.confirm_warnings.data), date.today()
+            )
+            db.session.commit()
+        except RuleViolations as exc:
+            db.session.rollback()
+            form.apply_rules(exc.violations)
+        except BusinessRuleError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(f"Accord n° {agreement.id} enregistré (brouillon).", "success")
+            return redirect(url_for("agreements.show", agreement_id=agreement.id))
+    return _render_form(form, None, employee, 422 if request.method == "POST" else 200)
+
+
+@bp.route("/<int:agreement_id>")
+def show(agreement_id: int):
+    """One agreement: every fact, live compliance check, links, other areas' panels."""
+    agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    return render_template(
+        "agreements/show.html",
+        agreement=agreement,
+        violations=current_violations(agreement, date.today()),
+        locked=locked_message(agreement),
+        pattern_fr=pattern_fr,
+        optional_url=optional_url,
+    )
+
+
+@bp.route("/<int:agreement_id>/modifier", methods=["GET", "POST"])
+def edit(agreement_id: int):
+    """Edit a draft (or issued, unsigned) agreement; 409 if someone else saved it meanwhile."""
+    agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    locked = locked_message(agreement)
+    if locked:
+        return render_template("agreements/locked.html", agreement=agreement, message=locked), 409
+    form = AgreementForm(obj=agreement, agreement=agreement)
+    form.place_id.choices = place_choices(agreement.employee)
+    form.second_place_id.choices = place_choices(agreement.employee)
+    if request.method == "GET":
+        form.version.data = agreement.version
+        form.place_id.data = agreement.place_id or 0
+        form.second_place_id.data = agreement.second_place_id or 0
+        form.set_pattern(agreement.weekly_pattern)
+    if form.validate_on_submit():
+        try:
+            update_agreement(
+                agreement,
+                form.service_data(),
+                form.version.data,
+                current_actor(),
+                bool(form.confirm_warnings.data),
+                date.today(),
+            )
+            db.session.commit()
+        except RuleViolations as exc:
+            db.session.rollback()
+            form.apply_rules(exc.violations)
+        except BusinessRuleError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash("Accord enregistré.", "success")
+            return redirect(url_for("agreements.show", agreement_id=agreement.id))
+    return _render_form(
+        form, agreement, agreement.employee, 422 if request.method == "POST" else 200
+    )

@@ -1,0 +1,41 @@
+"""Filters of the audit trail (a GET form: no CSRF token, nothing changes)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import Length, Optional, ValidationError
+
+from hrtele.web.forms import FrenchDateField, TrimmedStringField, no_control_chars
+
+
+class AuditFilterForm(FlaskForm):
+    """Author, action, kind of record, record number and a date range."""
+
+    class Meta:
+        csrf = False
+
+    acteur = TrimmedStringField(
+        "Auteur (adresse électronique)",
+        validators=[Optional(), Length(max=100, message="100 caractères au plus."), no_control_chars],
+    )
+    action = SelectField("Action", choices=[], validate_choice=True)
+    objet = SelectField("Type d'enregistrement", choices=[], validate_choice=True)
+    numero = TrimmedStringField("N° d'enregistrement", validators=[Optional(), Length(max=10)])
+    du = FrenchDateField("Du (jj/mm/aaaa)", validators=[Optional()])
+    au = FrenchDateField("Au (jj/mm/aaaa)", validators=[Optional()])
+
+    def validate_numero(self, field):
+        if field.data and not (field.data.isascii() and field.data.isdigit()
+                               and 0 < int(field.data) < 2**31):
+            raise ValidationError("Indiquez un numéro entier positif (par exemple 42).")
+
+    @property
+    def object_id(self) -> int | None:
+        """The record number as an integer, or None."""
+        value = self.numero.data or ""
+        return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**31 else None
+
+    def validate_au(self, field):
+        if field.data and self.du.data and field.data < self.du.data:
+            raise ValidationError("La date de fin précède la date de début.")

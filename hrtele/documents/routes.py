@@ -1,0 +1,411 @@
+"""Documents: issue (HR), preview (HR), download of the stored bytes (HR and the employee
+concerned), signed scans, history.
+
+Downloads always serve the bytes stored when the document was issued, never a new render
+(design.md §5, security.md §3.3). Mixed HR / employee routes check the login, then the
+object (get_visible_or_404: an employee only sees their own documents, others are a 404);
+HR-only routes are guarded one by one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+from hrtele.audit.service import record
+from hrtele.auth.access import current_actor, get_visible_or_404, guard, require_hr, require_login
+from hrtele.documents import services
+from hrtele.documents.forms import IssueAmendmentForm, ScanUploadForm
+from hrtele.domain_adapters import RuleViolations
+from hrtele.editing import BusinessRuleError, check_version
+from hrtele.extensions import db
+from hrtele.models import Agreement, Employee, IssuedDocument, SignedScan, TeleworkRequest
+from hrtele.web.errors import error_page
+from hrtele.web.pagination import paginate
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+#: CSP of PDF responses: Chrome's built-in viewer needs object-src and inline styles
+#: (crbug.com/271452); nothing else may load.
+PDF_CSP = (
+    "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'none'"
+)
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def _pdf_response(
+    data: bytes | None, filename: str, *, inline: bool = False, etag: str | None = None
+) -> Response:
+    """PDF response that is never cached; ``data=None`` gives a 304 Not Modified."""
+    if data is None:
+        response = Response(status=304)
+    else:
+        response = Response(data, mimetype="application/pdf")
+        disposition = "inline" if inline else "attachment"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    if etag is not None:
+        response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = PDF_CSP
+    return response
+
+
+def _serve_stored(
+    object_type: str,
+    object_id: int,
+    data: bytes,
+    sha256: str,
+    filename: str,
+    details: dict[str, Any],
+) -> Response:
+    """Serve stored bytes (or 304), audit the download in its own short transaction."""
+    not_modified = request.if_none_match.contains_weak(sha256)
+    actor = current_actor()
+    db.session.commit()  # end the read transaction before the audit write (SQLite)
+    record(
+        "download",
+        object_type,
+        object_id,
+        actor,
+        {**details, "sha256": sha256, "status": 304 if not_modified else 200},
+    )
+    db.session.commit()
+    return _pdf_response(None if not_modified else data, filename, etag=sha256)
+
+
+def _refused(message: str, *, violations: list | None = None, back: str | None = None):
+    """French page explaining why a document was not issued (status 422)."""
+    return render_template(
+        "documents/refused.html", message=message, violations=violations or [], back=back
+    ), 422
+
+
+def _optional_url(endpoint: str, **values: Any) -> str | None:
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def _agreement_back(agreement_id: int) -> str | None:
+    return _optional_url("agreements.show", agreement_id=agreement_id)
+
+
+def _request_back(request_id: int) -> str | None:
+    return _optional_url("requests.show", request_id=request_id)
+
+
+def _document_back(document: IssuedDocument) -> str:
+    if document.agreement_id is not None:
+        url = _agreement_back(document.agreement_id)
+        if url:
+            return url
+    if document.request_id is not None:
+        url = _request_back(document.request_id)
+        if url:
+            return url
+    return url_for("documents.history", employee_id=document.employee_id)
+
+
+def _personnel_number(document: IssuedDocument) -> str | None:
+    """Matricule printed in the document (from its stored snapshot)."""
+    try:
+        return json.loads(document.snapshot_json)["employee"]["personnel_number"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+@bp.get("/<int:document_id>")
+@guard(require_login)
+def download(document_id: int):
+    """The stored PDF of an issued document (HR: any; employee: their own, else 404)."""
+    document = get_visible_or_404(IssuedDocument, document_id, current_actor())
+    if not services.integrity_ok(document):
+        current_app.logger.error(
+            "issued document %s: stored bytes do not match their SHA-256", document.id
+        )
+        db.session.rollback()
+        record(
+            "integrity_error",
+            "issued_documents",
+            document.id,
+            current_actor(),
+            {"reference": document.reference},
+        )
+        db.session.commit()
+        return error_page(
+            500,
+            "Le document enregistré ne correspond plus à son empreinte : il n'est pas "
+            "délivré. L'équipe technique a été alertée.",
+        )
+    return _serve_stored(
+        "issued_documents",
+        document.id,
+        document.pdf_bytes,
+        document.sha256,
+        services.download_filename(document, _personnel_number(document)),
+        {"reference": document.reference},
+    )
+
+
+def _scan_owner(scan: SignedScan) -> int | None:
+    return db.session.scalar(
+        select(IssuedDocument.employee_id).where(IssuedDocument.id == scan.document_id)
+    )
+
+
+@bp.get("/scans/<int:scan_id>")
+@guard(require_login)
+def download_scan(scan_id: int):
+    """A signed scan (HR, and the employee the document concerns)."""
+    scan = get_visible_or_404(SignedScan, scan_id, current_actor(), owner=_scan_owner)
+    reference = db.session.scalar(
+        select(IssuedDocument.reference).where(IssuedDocument.id == scan.document_id)
+    )
+    filename = f"{services.scan_filename(reference or 'document')[:-4]}-signe-{scan.id}.pdf"
+    return _serve_stored(
+        "signed_scans",
+        scan.id,
+        scan.pdf_bytes,
+        scan.sha256,
+        filename,
+        {"document_id": scan.document_id, "reference": reference},
+    )
+
+
+# --------------------------------------------------------------------------- previews (HR)
+
+
+@bp.get("/accords/<int:agreement_id>/apercu-avenant")
+@guard(require_hr)
+def preview_amendment(agreement_id: int):
+    """The amendment as it would be issued now, watermarked, not stored."""
+    agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    try:
+        pdf = services.preview_amendment(agreement, services.paris_today())
+    except BusinessRuleError as exc:
+        db.session.rollback()
+        return _refused(str(exc), back=_agreement_back(agreement.id))
+    return _pdf_response(pdf, f"apercu-avenant-accord-{agreement.id}.pdf", inline=True)
+
+
+@bp.get("/accords/<int:agreement_id>/apercu-notification")
+@guard(require_hr)
+def preview_notice(agreement_id: int):
+    """The end-of-telework notice as it would be issued now, watermarked, not stored."""
+    agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    try:
+        pdf = services.preview_notice(agreement, services.paris_today())
+    except BusinessRuleError as exc:
+        db.session.rollback()
+        return _refused(str(exc), back=_agreement_back(agreement.id))
+    return _pdf_response(pdf, f"apercu-notification-accord-{agreement.id}.pdf", inline=True)
+
+
+@bp.get("/demandes/<int:request_id>/apercu-refus")
+@guard(require_hr)
+def preview_refusal(request_id: int):
+    """The refusal letter as it would be issued now, watermarked, not stored."""
+    req = get_visible_or_404(TeleworkRequest, request_id, current_actor())
+    try:
+        pdf = services.preview_refusal(req, services.paris_today())
+    except BusinessRuleError as exc:
+        db.session.rollback()
+        return _refused(str(exc), back=_request_back(req.id))
+    return _pdf_response(pdf, f"apercu-refus-demande-{req.id}.pdf", inline=True)
+
+
+# --------------------------------------------------------------------------- issuing (HR)
+
+
+def _issue(action, back: str | None, success: str):
+    """Run an issuing service, commit once; French refusal page (422) on a refused issue."""
+    try:
+        document = action()
+        db.session.commit()
+    except RuleViolations as exc:
+        db.session.rollback()
+        return _refused(
+            "Le document n'a pas été émis : l'accord présente des points bloquants.",
+            violations=exc.violations,
+            back=back,
+        )
+    except BusinessRuleError as exc:
+        db.session.rollback()
+        return _refused(str(exc), back=back)
+    flash(success.format(reference=document.reference), "success")
+    return redirect(back or url_for("documents.history", employee_id=document.employee_id), 303)
+
+
+@bp.post("/accords/<int:agreement_id>/avenant")
+@guard(require_hr)
+def issue_amendment(agreement_id: int):
+    """Issue (or reissue) the amendment of an agreement: version n+1, stored for good."""
+    agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    form = IssueAmendmentForm()
+    form.validate()
+    # A second click, or someone else's edit since the page was shown, is refused (409).
+    check_version(agreement, form.version.data, "Cet accord")
+    return _issue(
+        lambda: services.issue_amendment(agreement, current_actor(), services.paris_today()),
+        _agreement_back(agreement.id),
+        "Avenant {reference} émis et enregistré.",
+    )
+
+
+@bp.post("/accords/<int:agreement_id>/notification")
+@guard(require_hr)
+def issue_notice(agreement_id: int):
+    """Issue the end-of-telework notice of an agreement whose end was notified."""
+    agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    return _issue(
+        lambda: services.issue_notice(agreement, current_actor(), services.paris_today()),
+        _agreement_back(agreement.id),
+        "Notification de fin de télétravail {reference} émise et enregistrée.",
+    )
+
+
+@bp.post("/demandes/<int:request_id>/refus")
+@guard(require_hr)
+def issue_refusal(request_id: int):
+    """Issue the reasoned refusal letter of a refused request."""
+    req = get_visible_or_404(TeleworkRequest, request_id, current_actor())
+    return _issue(
+        lambda: services.issue_refusal(req, current_actor(), services.paris_today()),
+        _request_back(req.id),
+        "Lettre de refus {reference} émise et enregistrée.",
+    )
+
+
+# --------------------------------------------------------------------------- signed scans (HR)
+
+
+@bp.route("/<int:document_id>/scan", methods=["GET", "POST"])
+@guard(require_hr)
+def upload_scan(document_id: int):
+    """Attach the signed scan (PDF) of an issued document; scans are never replaced."""
+    document = get_visible_or_404(IssuedDocument, document_id, current_actor())
+    form = ScanUploadForm()
+    max_bytes = int(current_app.config["SIGNED_SCAN_MAX_BYTES"])
+    if form.validate_on_submit():
+        storage = form.scan.data
+        data = storage.stream.read(max_bytes + 1)
+        try:
+            services.attach_scan(document, storage.filename, data, current_actor(), max_bytes)
+            db.session.commit()
+        except BusinessRuleError as exc:
+            db.session.rollback()
+            form.scan.errors = [*form.scan.errors, str(exc)]
+        else:
+            flash(f"Scan signé de {document.reference} enregistré.", "success")
+            return redirect(_document_back(document), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "documents/upload_scan.html",
+        form=form,
+        document=document,
+        scans=services.scans_for_documents([document.id])[document.id],
+        max_mb=max_bytes / (1024 * 1024),
+        back=_document_back(document),
+    ), status
+
+
+# --------------------------------------------------------------------------- history (HR)
+
+
+@bp.get("/salaries/<int:employee_id>")
+@guard(require_hr)
+def history(employee_id: int):
+    """Every document issued for one employee, newest first, with versions and scans."""
+    employee = get_visible_or_404(Employee, employee_id, current_actor())
+    page = paginate(services.document_history_stmt(employee.id))
+    return render_template(
+        "documents/history.html",
+        employee=employee,
+        page=page,
+        scans=services.scans_for_documents(doc.id for doc in page.items),
+        issuers=services.issuer_names(page.items),
+        employee_url=_optional_url("employees.show", employee_id=employee.id),
+    )
+
+
+# --------------------------------------------------------------------------- partial panels
+
+
+@bp.app_context_processor
+def _panels() -> dict[str, Any]:
+    """Helpers for the partials other areas include (agreement, request, employee pages)."""
+    return {
+        "agreement_documents_panel": agreement_panel,
+        "request_documents_panel": request_panel,
+        "employee_documents_panel": employee_panel,
+    }
+
+
+def agreement_panel(agreement: Agreement) -> dict[str, Any]:
+    """What the agreement page shows: versions, scans, issue / notice actions."""
+    documents = services.documents_for_agreement(agreement.id)
+    amendments = [d for d in documents if d.kind == "amendment"]
+    notices = [d for d in documents if d.kind == "reversibility_notice"]
+    plan = services.amendment_plan(agreement)
+    blocking = []
+    if plan.allowed:
+        blocking = [
+            v
+            for v in services.amendment_violations(agreement, services.paris_today())
+            if v.blocking
+        ]
+    show_notice = agreement.status == "ending" or (agreement.status == "ended" and not notices)
+    return {
+        "amendments": amendments,
+        "notices": notices,
+        "scans": services.scans_for_documents(d.id for d in documents),
+        "issuers": services.issuer_names(documents),
+        "plan": plan,
+        "blocking": blocking,
+        "show_notice": show_notice and agreement.kind == "regular",
+        "current_notice": services.notice_document(agreement) if show_notice else None,
+    }
+
+
+def request_panel(req: TeleworkRequest) -> dict[str, Any]:
+    """What the request page shows: the refusal letter, or the action to issue it."""
+    document = services.refusal_document(req)
+    documents = [document] if document is not None else []
+    return {
+        "document": document,
+        "scans": services.scans_for_documents(d.id for d in documents),
+        "issuers": services.issuer_names(documents),
+    }
+
+
+def employee_panel(employee: Employee, limit: int = 10) -> dict[str, Any]:
+    """The latest documents of an employee (the full history has its own page)."""
+    stmt = services.document_history_stmt(employee.id)
+    documents = list(db.session.scalars(stmt.limit(limit + 1)))
+    more = len(documents) > limit
+    documents = documents[:limit]
+    return {
+        "documents": documents,
+        "more": more,
+        "scans": services.scans_for_documents(d.id for d in documents),
+        "issuers": services.issuer_names(documents),
+    }

@@ -1,0 +1,1 @@
+"""Import of posts and employees from the HR system (CSV)."""

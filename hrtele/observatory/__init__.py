@@ -1,0 +1,1 @@
+"""Telework observatory: figures, charts and the printable edition."""

@@ -1,0 +1,1 @@
+"""Employer telework policy, employer identity and staff categories (admin saves, HR reads)."""

@@ -1,0 +1,816 @@
+"""Operations of the employee's own space; every query is scoped to one employee.
+
+Routes pass the employee of the logged-in account (``actor.employee_id``), never an id read
+from the URL. Services flush and audit; the route commits once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import gettext
+from sqlalchemy import and_, false, or_, select, update
+from sqlalchemy.orm import defer, joinedload, selectinload
+
+from hrtele.audit.service import changed_fields, record
+from hrtele.domain import lifecycle
+from hrtele.domain.dates import (
+    PHASE_ADAPTATION,
+    PHASE_AFTER_ADAPTATION,
+    PHASE_NOT_STARTED,
+    annual_interview_due_dates,
+    effective_end_date,
+    format_date_fr,
+    notice_days_for_phase,
+    phase_on,
+)
+from hrtele.domain.pattern import EMPTY_PATTERN, describe_pattern, is_valid_pattern
+from hrtele.domain.rules import BASIS_ADAPTATION, BASIS_REVERSIBILITY, check_request, monthly_allowance
+from hrtele.domain.terms import RequestTerms, Violation
+from hrtele.domain_adapters import (
+    RuleViolations,
+    employee_terms,
+    employer_policy,
+    policy_terms,
+    post_terms,
+)
+from hrtele.editing import BusinessRuleError
+from hrtele.extensions import db
+from hrtele.models import (
+    Absence,
+    Agreement,
+    AgreementEvent,
+    AnnualInterview,
+    AuditEntry,
+    Employee,
+    EquipmentItem,
+    IssuedDocument,
+    Place,
+    Policy,
+    PriorityInformation,
+    SignedScan,
+    TeleworkRequest,
+    User,
+    UserSession,
+)
+from hrtele.models.base import utcnow
+from hrtele.requests.services import HOME_FROM_FILE, create_request, paris_today, request_violations
+from hrtele.web.filters import number_fr
+from hrtele.web.labels import LABELS
+
+#: Agreements the employee sees as current (a draft is HR's working copy, not yet issued).
+LIVE_STATUSES: tuple[str, ...] = (
+    lifecycle.ISSUED, lifecycle.SIGNED, lifecycle.ADAPTATION, lifecycle.ACTIVE,
+    lifecycle.SUSPENDED, lifecycle.ENDING, lifecycle.IMPOSED,
+)
+#: Agreements shown in the history.
+PAST_STATUSES: tuple[str, ...] = (lifecycle.ENDED, lifecycle.CANCELLED)
+#: Agreements whose end the employee may ask for from their space.
+ENDABLE_STATUSES: tuple[str, ...] = (lifecycle.ADAPTATION, lifecycle.ACTIVE)
+#: A wished end date further than this after the earliest possible one is a typing mistake.
+MAX_END_DELAY = timedelta(days=366)
+EXPORT_FORMAT = "hrtele-export-salarie/1"
+NBSP = "\u00a0"
+
+
+# --------------------------------------------------------------------------------------------
+# My telework
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AgreementView:
+    """An agreement with the facts the employee's page shows, computed once."""
+
+    agreement: Agreement
+    pattern_text: str
+    monthly_allowance: Decimal | None
+    next_interview: date | None
+    equipment: list[EquipmentItem] = field(default_factory=list)
+    interviews: list[AnnualInterview] = field(default_factory=list)
+
+    @property
+    def can_request_end(self) -> bool:
+        """True when the employee may ask to end this agreement from their space."""
+        return self.agreement.status in ENDABLE_STATUSES
+
+    @property
+    def is_live(self) -> bool:
+        """True for an agreement in force or being put in place."""
+        return self.agreement.status in LIVE_STATUSES
+
+
+def pattern_text(pattern: str | None) -> str:
+    """French description of a weekly pattern; no ticked slot means a weekly volume."""
+    if not pattern or not is_valid_pattern(pattern) or pattern == EMPTY_PATTERN:
+        return gettext("jours non fixés (volume hebdomadaire)")
+    return describe_pattern(pattern)
+
+
+def _monthly_allowance(agreement: Agreement) -> Decimal | None:
+    """Monthly allowance of the agreement (capped), None for a one-off or unknown scheme."""
+    try:
+        amount = monthly_allowance(
+            agreement.allowance_scheme or "none",
+            agreement.allowance_amount or Decimal(0),
+            agreement.days_per_week or Decimal(0),
+        )
+    except ValueError:
+        return None
+    cap = agreement.allowance_monthly_cap
+    if amount is not None and cap is not None and amount > cap:
+        return cap
+    return amount
+
+
+def _next_interview(agreement: Agreement, interviews: list[AnnualInterview],
+                    today: date) -> date | None:
+    """Next annual interview: set at the last one, else the agreement's date, else computed."""
+    planned = [i.next_date for i in interviews if i.next_date is not None]
+    if planned:
+        return max(planned)
+    if agreement.annual_interview_due_date is not None:
+        return agreement.annual_interview_due_date
+    if agreement.status in (lifecycle.ADAPTATION, lifecycle.ACTIVE, lifecycle.SUSPENDED,
+                            lifecycle.SIGNED) and agreement.start_date is not None:
+        try:
+            return annual_interview_due_dates(agreement.start_date, max(today, agreement.start_date))
+        except OverflowError:
+            return None
+    return None
+
+
+def my_agreements(employee_id: int, today: date) -> list[AgreementView]:
+    """The employee's issued agreements, newest first, with equipment and interviews (3 queries)."""
+    agreements = list(
+        db.session.scalars(
+            select(Agreement)
+            .where(Agreement.employee_id == employee_id, Agreement.status != lifecycle.DRAFT)
+            .options(
+                joinedload(Agreement.place),
+                joinedload(Agreement.second_place),
+                selectinload(Agreement.events),
+            )
+            .order_by(Agreement.start_date.desc(), Agreement.id.desc())
+        ).unique()
+    )
+    ids = [a.id for a in agreements]
+    equipment: dict[int, list[EquipmentItem]] = {i: [] for i in ids}
+    interviews: dict[int, list[AnnualInterview]] = {i: [] for i in ids}
+    if ids:
+        for item in db.session.scalars(
+            select(EquipmentItem).where(EquipmentItem.agreement_id.in_(ids))
+            .order_by(EquipmentItem.issued_date, EquipmentItem.id)
+        ):
+            equipment[item.agreement_id].append(item)
+        for interview in db.session.scalars(
+            select(AnnualInterview).where(AnnualInterview.agreement_id.in_(ids))
+            .order_by(AnnualInterview.held_date.desc(), AnnualInterview.id.desc())
+        ):
+            interviews[interview.agreement_id].append(interview)
+    return [
+        AgreementView(
+            agreement=a,
+            pattern_text=pattern_text(a.weekly_pattern),
+            monthly_allowance=_monthly_allowance(a),
+            next_interview=_next_interview(a, interviews[a.id], today),
+            equipment=equipment[a.id],
+            interviews=interviews[a.id],
+        )
+        for a in agreements
+    ]
+
+
+def my_requests(employee_id: int) -> list[TeleworkRequest]:
+    """The employee's telework requests, newest first."""
+    return list(
+        db.session.scalars(
+            select(TeleworkRequest)
+            .where(TeleworkRequest.employee_id == employee_id)
+            .options(joinedload(TeleworkRequest.place))
+            .order_by(TeleworkRequest.request_date.desc(), TeleworkRequest.id.desc())
+        )
+    )
+
+
+def pending_request(employee_id: int) -> TeleworkRequest | None:
+    """The employee's request still awaiting HR's answer, if any."""
+    return db.session.scalar(
+        select(TeleworkRequest)
+        .where(TeleworkRequest.employee_id == employee_id, TeleworkRequest.status == "pending")
+        .order_by(TeleworkRequest.request_date, TeleworkRequest.id)
+        .limit(1)
+    )
+
+
+def endable_agreement(employee_id: int) -> Agreement | None:
+    """The employee's agreement in adaptation or active (the one whose end may be asked)."""
+    return db.session.scalar(
+        select(Agreement)
+        .where(Agreement.employee_id == employee_id, Agreement.status.in_(ENDABLE_STATUSES))
+        .order_by(Agreement.start_date.desc(), Agreement.id.desc())
+        .limit(1)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# My documents
+# --------------------------------------------------------------------------------------------
+
+
+def my_documents_stmt(employee_id: int):
+    """The employee's issued documents, newest first (without loading the PDF bytes)."""
+    return (
+        select(IssuedDocument)
+        .where(IssuedDocument.employee_id == employee_id)
+        .options(defer(IssuedDocument.pdf_bytes), defer(IssuedDocument.snapshot_json))
+        .order_by(IssuedDocument.issued_dt.desc(), IssuedDocument.id.desc())
+    )
+
+
+def download_url(document_id: int, external: bool = False) -> str | None:
+    """URL of the stored PDF (documents area), or None while that endpoint does not exist."""
+    if "documents.download" not in current_app.view_functions:
+        return None
+    return url_for("documents.download", document_id=document_id, _external=external)
+
+
+def acknowledge_document(document: IssuedDocument, actor: User | None) -> bool:
+    """Record the receipt of a document once; False when it was already acknowledged.
+
+    A conditional UPDATE keeps the first timestamp even when two clicks race.
+    """
+    now = utcnow()
+    result = db.session.execute(
+        update(IssuedDocument)
+        .where(IssuedDocument.id == document.id, IssuedDocument.acknowledged_dt.is_(None))
+        .values(acknowledged_dt=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(document, ["acknowledged_dt"])
+        return False
+    db.session.refresh(document, ["acknowledged_dt"])
+    record("update", IssuedDocument.__tablename__, document.id, actor,
+           {"acknowledged_dt": [None, now.isoformat()]})
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# A voluntary telework request
+# --------------------------------------------------------------------------------------------
+
+
+def third_place_choices() -> list[tuple[int, str]]:
+    """(id, label) of the third places open to every employee, with an empty first choice."""
+    rows = db.session.execute(
+        select(Place.id, Place.name, Place.address, Place.third_place_type)
+        .where(Place.kind == "third_place")
+        .order_by(Place.name, Place.id)
+    )
+    out: list[tuple[int, str]] = [(0, gettext("— Choisissez un tiers-lieu —"))]
+    for r in rows:
+        kind = LABELS["third_place_type"].get(r.third_place_type or "", "")
+        first_line = (r.address or "").splitlines()[0].strip() if r.address else ""
+        text = r.name + (f" ({kind})" if kind else "") + (f" — {first_line}" if first_line else "")
+        out.append((r.id, text))
+    return out
+
+
+def request_precheck(employee: Employee, today: date) -> list[Violation]:
+    """Points the employee should know before asking (post eligibility, seniority, rate)."""
+    return check_request(
+        RequestTerms(request_date=today, status="pending", wished_days=None),
+        post_terms(employee.post),
+        employee_terms(employee),
+        policy_terms(employer_policy()),
+        today,
+    )
+
+
+def max_days_hint(employee: Employee) -> str:
+    """French help text on the weekly cap that applies to this employee."""
+    from hrtele.domain.rules import max_days_allowed
+
+    terms = policy_terms(employer_policy())
+    cap = max_days_allowed(post_terms(employee.post), employee_terms(employee), terms)
+    text = gettext(
+        "Jours ou demi-journées (par ex. 1,5). Plafond applicable à votre poste : %(cap)s jour(s) "
+        "par semaine ; au moins %(onsite)s jour(s) sur site.",
+        cap=number_fr(cap), onsite=number_fr(terms.min_onsite_days_per_week),
+    )
+    if not terms.half_days_allowed:
+        text += " " + gettext("La politique de l'employeur n'autorise que des journées entières.")
+    return text
+
+
+def _lock_employee(employee_id: int) -> None:
+    """Serialise writes of one employee (PostgreSQL row lock; SQLite writes are serialised)."""
+    db.session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())
+
+
+def _live_agreement_note(employee_id: int) -> Violation | None:
+    status = db.session.scalar(
+        select(Agreement.status)
+        .where(Agreement.employee_id == employee_id,
+               Agreement.status.in_(("draft",) + LIVE_STATUSES))
+        .order_by(Agreement.id.desc())
+        .limit(1)
+    )
+    if status is None:
+        return None
+    return Violation(
+        field="employee",
+        message=gettext(
+            "Vous avez déjà un accord de télétravail (état « %(status)s ») : votre demande sera "
+            "examinée comme une demande de modification de ses conditions.",
+            status=LABELS["agreement_status"].get(status, status).lower(),
+        ),
+        basis="",
+        blocking=False,
+    )
+
+
+def submit_request(employee: Employee, data: dict[str, Any], actor: User | None,
+                   today: date | None = None) -> tuple[TeleworkRequest, list[Violation]]:
+    """Record the employee's own pending request; returns it with the warnings to show.
+
+    Refused (nothing written) when a request is already pending or a rule blocks it; warnings
+    (caps, eligibility, seniority) do not block: HR decides.
+    """
+    today = today or paris_today()
+    _lock_employee(employee.id)
+    pending = pending_request(employee.id)
+    if pending is not None:
+        raise BusinessRuleError(
+            gettext(
+                "Vous avez déjà une demande de télétravail en attente (demande du %(date)s) : "
+                "attendez la réponse des ressources humaines avant d'en faire une nouvelle.",
+                date=format_date_fr(pending.request_date),
+            )
+        )
+    values = {
+        "employee_id": employee.id,
+        "request_date": today,
+        "initiative": "employee",
+        "wished_days": data["wished_days"],
+        "wished_pattern": data["wished_pattern"] or EMPTY_PATTERN,
+        "place_id": data["place_id"],
+        "motive": data.get("motive") or "",
+    }
+    violations = request_violations(values, today=today)
+    blocking = [v for v in violations if v.blocking]
+    if blocking:
+        raise RuleViolations(blocking)
+    # The requests area words its context warnings for HR (« ce salarié… »); the employee gets
+    # the rules engine's own warnings and a note in their words.
+    warnings = [v for v in violations if v.field != "employee_id"]
+    note = _live_agreement_note(employee.id)
+    if note is not None:
+        warnings.append(note)
+    req = create_request(values, actor, confirm_warnings=True, today=today)
+    return req, warnings
+
+
+# --------------------------------------------------------------------------------------------
+# Asking to end telework (reversibility at the employee's initiative)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndTerms:
+    """What applies if the employee notifies the end of telework today."""
+
+    phase: str
+    notice_days: int
+    notification_date: date
+    earliest: date
+    latest: date
+    has_reversibility_clause: bool
+
+    @property
+    def basis(self) -> str:
+        """Legal basis of the notice delay in this phase."""
+        return BASIS_ADAPTATION if self.phase == PHASE_ADAPTATION else BASIS_REVERSIBILITY
+
+    @property
+    def phase_label(self) -> str:
+        """French label of the phase."""
+        return LABELS["ending_phase"].get(self.phase, self.phase)
+
+
+def _notice_setting(agreement: Agreement, policy: Policy | None, name: str) -> int:
+    value = getattr(agreement, name)
+    if value is None and policy is not None:
+        value = getattr(policy, name)
+    return int(value or 0)
+
+
+def end_phase(agreement: Agreement, today: date) -> str:
+    """Phase the notification of today falls in (the status wins over the dates when closed)."""
+    if agreement.status == lifecycle.ACTIVE:
+        return PHASE_AFTER_ADAPTATION
+    phase = phase_on(agreement.start_date, agreement.adaptation_end_date, today)
+    return PHASE_ADAPTATION if phase == PHASE_NOT_STARTED else phase
+
+
+def end_terms(agreement: Agreement, today: date) -> EndTerms:
+    """Phase, notice delay and the range of effective end dates possible if notified today."""
+    policy = employer_policy()
+    phase = end_phase(agreement, today)
+    notice = notice_days_for_phase(
+        phase,
+        _notice_setting(agreement, policy, "notice_days_during_adaptation"),
+        _notice_setting(agreement, policy, "notice_days_after_adaptation"),
+    )
+    earliest = effective_end_date(today, notice)
+    latest = earliest + MAX_END_DELAY
+    if agreement.end_date is not None:
+        latest = min(latest, agreement.end_date)
+    return EndTerms(
+        phase=phase,
+        notice_days=notice,
+        notification_date=today,
+        earliest=earliest,
+        latest=latest,
+        # Article 8 of the avenant (templates/pdf/amendment.html) is an agreed reversibility
+        # clause: after adaptation either party may notify the end with this notice delay.
+        has_reversibility_clause=agreement.notice_days_after_adaptation is not None,
+    )
+
+
+def _days_fr(n: int) -> str:
+    return gettext("%(n)s jour", n=n) if n <= 1 else gettext("%(n)s jours", n=n)
+
+
+def notice_explanation(terms: EndTerms) -> str:
+    """French sentence explaining the notice delay that applies and the earliest end date."""
+    if terms.phase == PHASE_ADAPTATION:
+        head = gettext(
+            "Vous êtes en période d'adaptation : chacune des parties peut mettre fin au "
+            "télétravail en respectant le délai de prévenance de %(days)s prévu par votre "
+            "avenant (ANI du 19 juillet 2005, art. 2).",
+            days=_days_fr(terms.notice_days),
+        )
+    else:
+        head = gettext(
+            "La période d'adaptation est terminée : la clause de réversibilité de votre avenant "
+            "permet à chacune des parties de mettre fin au télétravail en respectant un délai "
+            "de prévenance de %(days)s (ANI du 19 juillet 2005, art. 3).",
+            days=_days_fr(terms.notice_days),
+        )
+    tail = gettext(
+        "Notifiée aujourd'hui (%(today)s), la fin du télétravail peut prendre effet au plus tôt "
+        "le %(earliest)s.",
+        today=format_date_fr(terms.notification_date),
+        earliest=format_date_fr(terms.earliest),
+    )
+    return f"{head} {tail}"
+
+
+def _check_end_date(agreement: Agreement, terms: EndTerms, wished: date) -> None:
+    if wished < terms.earliest:
+        raise RuleViolations([Violation(
+            field="effective_date",
+            message=gettext(
+                "La date souhaitée (%(wished)s) ne respecte pas le délai de prévenance de "
+                "%(days)s : notifiée aujourd'hui (%(today)s), la fin du télétravail peut prendre "
+                "effet au plus tôt le %(earliest)s.",
+                wished=format_date_fr(wished), days=_days_fr(terms.notice_days),
+                today=format_date_fr(terms.notification_date),
+                earliest=format_date_fr(terms.earliest),
+            ),
+            basis=terms.basis,
+            blocking=True,
+        )])
+    if agreement.end_date is not None and wished > agreement.end_date:
+        raise RuleViolations([Violation(
+            field="effective_date",
+            message=gettext(
+                "Votre accord de télétravail prend fin le %(end)s : choisissez une date de fin "
+                "au plus tard à cette date.",
+                end=format_date_fr(agreement.end_date),
+            ),
+            basis="",
+            blocking=True,
+        )])
+    if wished > terms.earliest + MAX_END_DELAY:
+        raise RuleViolations([Violation(
+            field="effective_date",
+            message=gettext(
+                "Date trop lointaine : choisissez une date de fin au plus tard le %(latest)s "
+                "(un an après la date la plus proche possible).",
+                latest=format_date_fr(terms.earliest + MAX_END_DELAY),
+            ),
+            basis="",
+            blocking=True,
+        )])
+
+
+def request_end(agreement: Agreement, wished: date, reason: str, actor: User | None,
+                today: date | None = None) -> Agreement:
+    """Notify the end of telework at the employee's initiative (status « ending »).
+
+    Checks the notice delay of the current phase, applies the ``notify_end`` transition of the
+    state machine, stores the ending_* facts, appends the timeline event and audits it.
+    """
+    today = today or paris_today()
+    db.session.execute(
+        select(Agreement.id).where(Agreement.id == agreement.id).with_for_update()
+    )
+    db.session.refresh(agreement)
+    if agreement.status not in ENDABLE_STATUSES:
+        raise BusinessRuleError(
+            gettext(
+                "Votre accord n'est plus en cours (état « %(status)s ») : la fin du télétravail "
+                "ne peut pas être demandée.",
+                status=LABELS["agreement_status"].get(agreement.status, agreement.status).lower(),
+            )
+        )
+    terms = end_terms(agreement, today)
+    _check_end_date(agreement, terms, wished)
+    try:
+        target = lifecycle.next_state(
+            agreement.status,
+            lifecycle.NOTIFY_END,
+            lifecycle.TransitionContext(
+                mutual_agreement=False, has_reversibility_clause=terms.has_reversibility_clause,
+            ),
+        )
+    except lifecycle.TransitionRefused as exc:
+        raise BusinessRuleError(
+            exc.message + " " + gettext("Adressez-vous au service des ressources humaines.")
+        ) from None
+    from_state = agreement.status
+    agreement.status = target
+    agreement.ending_initiative = "employee"
+    agreement.ending_notification_date = today
+    agreement.ending_effective_date = wished
+    agreement.ending_reason = reason.strip()
+    agreement.ending_phase = terms.phase
+    agreement.ending_notice_days = terms.notice_days
+    agreement.is_end_mutual = False
+    changes = changed_fields(agreement)
+    db.session.flush()
+    db.session.add(
+        AgreementEvent(
+            agreement_id=agreement.id,
+            event=lifecycle.NOTIFY_END,
+            from_state=from_state,
+            to_state=target,
+            event_date=today,
+            note=gettext(
+                "Fin demandée par le salarié depuis son espace, effective le %(date)s.",
+                date=format_date_fr(wished),
+            ),
+            actor_id=actor.id if actor is not None else None,
+        )
+    )
+    record("transition", Agreement.__tablename__, agreement.id, actor,
+           {"event": lifecycle.NOTIFY_END, **changes})
+    return agreement
+
+
+# --------------------------------------------------------------------------------------------
+# Export of my data (GDPR art. 15 and 20)
+# --------------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready value: dates in ISO 8601, decimals as strings, bytes never."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def _columns(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Column values of a row as JSON-ready values (dates ISO, decimals as strings)."""
+    out: dict[str, Any] = {}
+    for column in obj.__table__.columns:
+        if column.key in skip:
+            continue
+        out[column.key] = _plain(getattr(obj, column.key))
+    return out
+
+
+def _place(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {"id": place.id, "kind": place.kind, "name": place.name, "address": place.address,
+            "third_place_type": place.third_place_type}
+
+
+def _actor_view(entry_actor_id: int | None, me: User, roles: dict[int, str]) -> str:
+    """Who acted, without HR staff's personal data (CNIL: rights of third parties)."""
+    if entry_actor_id is None:
+        return "système"
+    if entry_actor_id == me.id:
+        return "vous"
+    role = roles.get(entry_actor_id, "")
+    return LABELS["role"].get(role, "autre utilisateur")
+
+
+def _audit_about(me: User, employee: Employee, ids: dict[str, list[int]]) -> list[dict]:
+    conditions = [AuditEntry.actor_id == me.id,
+                  and_(AuditEntry.object_type == User.__tablename__, AuditEntry.object_id == me.id),
+                  and_(AuditEntry.object_type == Employee.__tablename__,
+                       AuditEntry.object_id == employee.id)]
+    for table, values in ids.items():
+        if values:
+            conditions.append(and_(AuditEntry.object_type == table, AuditEntry.object_id.in_(values)))
+    entries = list(db.session.scalars(
+        select(AuditEntry).where(or_(false(), *conditions)).order_by(AuditEntry.at_dt, AuditEntry.id)
+    ))
+    actor_ids = {e.actor_id for e in entries if e.actor_id is not None and e.actor_id != me.id}
+    roles = dict(db.session.execute(select(User.id, User.role).where(User.id.in_(actor_ids))).all()) \
+        if actor_ids else {}
+    out = []
+    for e in entries:
+        try:
+            changes = json.loads(e.changes_json or "{}")
+        except ValueError:
+            changes = {}
+        item = {
+            "at": _plain(e.at_dt),
+            "actor": _actor_view(e.actor_id, me, roles),
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "changes": changes,
+        }
+        if e.actor_id == me.id:
+            item["ip"] = e.ip  # the employee's own address only
+        out.append(item)
+    return out
+
+
+def build_export(employee: Employee, me: User, today: date | None = None) -> dict[str, Any]:
+    """Everything the application holds about ``employee`` (metadata of documents, no bytes)."""
+    today = today or paris_today()
+    requests = list(db.session.scalars(
+        select(TeleworkRequest).where(TeleworkRequest.employee_id == employee.id)
+        .options(joinedload(TeleworkRequest.place)).order_by(TeleworkRequest.id)
+    ))
+    agreements = list(db.session.scalars(
+        select(Agreement).where(Agreement.employee_id == employee.id)
+        .options(joinedload(Agreement.place), joinedload(Agreement.second_place),
+                 selectinload(Agreement.events))
+        .order_by(Agreement.id)
+    ).unique())
+    agreement_ids = [a.id for a in agreements]
+    equipment = list(db.session.scalars(
+        select(EquipmentItem).where(EquipmentItem.agreement_id.in_(agreement_ids))
+        .order_by(EquipmentItem.id)
+    )) if agreement_ids else []
+    interviews = list(db.session.scalars(
+        select(AnnualInterview).where(AnnualInterview.agreement_id.in_(agreement_ids))
+        .order_by(AnnualInterview.id)
+    )) if agreement_ids else []
+    documents = list(db.session.scalars(my_documents_stmt(employee.id).order_by(None)
+                                        .order_by(IssuedDocument.id)))
+    document_ids = [d.id for d in documents]
+    scans = list(db.session.scalars(
+        select(SignedScan).where(SignedScan.document_id.in_(document_ids))
+        .order_by(SignedScan.id)
+    )) if document_ids else []
+    homes = list(db.session.scalars(
+        select(Place).where(Place.employee_id == employee.id).order_by(Place.id)
+    ))
+    absences = list(db.session.scalars(
+        select(Absence).where(Absence.employee_id == employee.id).order_by(Absence.absence_date)
+    ))
+    priority = list(db.session.execute(
+        select(PriorityInformation.informed_date, PriorityInformation.post_id)
+        .where(PriorityInformation.employee_id == employee.id)
+        .order_by(PriorityInformation.informed_date)
+    ))
+    sessions = list(db.session.scalars(
+        select(UserSession).where(UserSession.user_id == me.id).order_by(UserSession.id)
+    ))
+    post = employee.post
+    snapshots: dict[int, Any] = {}
+    snapshot_rows = db.session.execute(
+        select(IssuedDocument.id, IssuedDocument.snapshot_json)
+        .where(IssuedDocument.id.in_(document_ids))
+    ) if document_ids else []
+    for doc_id, raw in snapshot_rows:
+        try:
+            snapshots[doc_id] = json.loads(raw)
+        except (TypeError, ValueError):
+            snapshots[doc_id] = raw
+    ids = {
+        Agreement.__tablename__: agreement_ids,
+        TeleworkRequest.__tablename__: [r.id for r in requests],
+        IssuedDocument.__tablename__: document_ids,
+        Place.__tablename__: [p.id for p in homes],
+        EquipmentItem.__tablename__: [e.id for e in equipment],
+        AnnualInterview.__tablename__: [i.id for i in interviews],
+        SignedScan.__tablename__: [s.id for s in scans],
+    }
+    return {
+        "format": EXPORT_FORMAT,
+        "generated_at": _plain(utcnow()),
+        "generated_on": today.isoformat(),
+        "about": _about(),
+        "account": {
+            "email": me.email,
+            "display_name": me.display_name,
+            "role": me.role,
+            "created_dt": _plain(me.created_dt),
+            "password_changed_dt": _plain(me.password_changed_dt),
+            "sessions": [_columns(s, skip=("token_hash", "user_id")) for s in sessions],
+        },
+        "employee": {
+            **_columns(employee, skip=("manager_id",)),
+            "category": employee.category.label if employee.category else None,
+            "manager": employee.manager.full_name if employee.manager else None,
+        },
+        "post": None if post is None else {
+            **_columns(post),
+            "establishment": post.establishment.name if post.establishment else None,
+            "category": post.category.label if post.category else None,
+        },
+        "places": [_columns(p) for p in homes],
+        "requests": [
+            {**_columns(r, skip=("decided_by_id",)), "place": _place(r.place)} for r in requests
+        ],
+        "agreements": [
+            {
+                **_columns(a),
+                "place": _place(a.place),
+                "second_place": _place(a.second_place),
+                "events": [_columns(ev, skip=("actor_id",)) for ev in a.events],
+            }
+            for a in agreements
+        ],
+        "equipment": [_columns(e) for e in equipment],
+        "annual_interviews": [_columns(i, skip=("recorded_by_id",)) for i in interviews],
+        "documents": [
+            {
+                **_columns(d, skip=("pdf_bytes", "snapshot_json", "issued_by_id")),
+                "download_url": download_url(d.id, external=True),
+                "snapshot": snapshots.get(d.id),
+                "signed_scans": [
+                    _columns(s, skip=("pdf_bytes", "uploaded_by_id"))
+                    for s in scans if s.document_id == d.id
+                ],
+            }
+            for d in documents
+        ],
+        "absences": [_columns(a, skip=("employee_id",)) for a in absences],
+        "priority_informations": [
+            {"informed_date": _plain(p.informed_date), "post_id": p.post_id} for p in priority
+        ],
+        "audit": _audit_about(me, employee, ids),
+    }
+
+
+def _about() -> dict[str, Any]:
+    """GDPR art. 15 information and the meaning of the codes used in the file (CNIL)."""
+    return {
+        "purpose": (
+            "Gestion du télétravail : demandes, avenants, réversibilité, allocations, suivi "
+            "(C. trav. L1222-9 à L1222-11, loi n° 2012-387 ; ANI du 19 juillet 2005)."
+        ),
+        "legal_basis": "Exécution du contrat de travail et obligations légales de l'employeur.",
+        "recipients": (
+            "Service des ressources humaines de l'employeur ; service paie pour les allocations."
+        ),
+        "retention": (
+            "Pendant la relation de travail, puis 5 ans pour les avenants, notifications et "
+            "allocations (C. civ. art. 2224) ; journal des opérations : 6 à 12 mois."
+        ),
+        "documents_note": (
+            "Les PDF ne sont pas inclus : chaque document est décrit par son empreinte SHA-256 "
+            "et se télécharge à l'adresse indiquée (download_url)."
+        ),
+        "codes": {
+            "request_status": LABELS["request_status"],
+            "agreement_status": LABELS["agreement_status"],
+            "agreement_event": LABELS["agreement_event"],
+            "place_kind": LABELS["place_kind"],
+            "allowance_scheme": LABELS["allowance_scheme"],
+            "initiative": LABELS["initiative"],
+            "document_kind": LABELS["document_kind"],
+            "ending_phase": LABELS["ending_phase"],
+            "audit_action": LABELS["audit_action"],
+            "weekly_pattern": (
+                "10 caractères du lundi matin au vendredi après-midi ; 1 = demi-journée "
+                "télétravaillée, 0 = sur site."
+            ),
+        },
+    }
+
+
+def record_export(employee: Employee, actor: User | None) -> None:
+    """Audit the export of the employee's data (CNIL: consultation and sharing are traced)."""
+    record("export", Employee.__tablename__, employee.id, actor, {"format": EXPORT_FORMAT})

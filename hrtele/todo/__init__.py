@@ -1,0 +1,1 @@
+"""HR « À faire » page: the follow-up the law and the policy require, in one place."""

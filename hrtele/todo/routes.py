@@ -1,0 +1,34 @@
+"""« À faire » page (HR): every pending follow-up, each line linking to where it is acted on."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+
+from hrtele.auth.access import require_hr
+from hrtele.lifecycle import services as lifecycle_services
+from hrtele.todo import services
+from hrtele.web.pagination import Page, requested_page
+
+bp = Blueprint("todo", __name__, url_prefix="/a-faire")
+bp.before_request(require_hr)
+
+
+@bp.route("/")
+def index():
+    """Every kind of item, with its count and the most urgent lines."""
+    today = lifecycle_services.current_date()
+    return render_template("todo/index.html", sections=services.sections(today), today=today)
+
+
+@bp.route("/<key>")
+def detail(key: str):
+    """All the items of one kind, paginated in SQL."""
+    if key not in services.KINDS_BY_KEY:
+        abort(404)
+    today = lifecycle_services.current_date()
+    per_page = current_app.config["PAGE_SIZE"]
+    pages = max(1, -(-services.count(key, today) // per_page))
+    number = min(requested_page(), pages)
+    sec = services.section(key, today, number, per_page)
+    page = Page(items=sec.items, page=number, per_page=per_page, total=sec.total)
+    return render_template("todo/detail.html", section=sec, page=page, today=today)

@@ -1,0 +1,153 @@
+"""Database rows for the document tests: a realistic employee and agreement variants."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pypdf
+
+from hrtele.extensions import db
+from hrtele.models import Agreement, Employee, Establishment, Post
+from tests.factories import (
+    make_agreement,
+    make_category,
+    make_employee,
+    make_employer,
+    make_place,
+    make_post,
+    make_request,
+)
+
+#: Issue date used by the service tests (after every factory date).
+TODAY = date(2026, 11, 20)
+
+#: Agreement variants: weekly pattern, days, places and allowance scheme.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "full_days-per_weekly_day": dict(
+        days_per_week=Decimal("2"),
+        weekly_pattern="1100001100",
+        allowance_scheme="per_weekly_day",
+        allowance_amount=Decimal("10.00"),
+        allowance_monthly_cap=Decimal("20.00"),
+    ),
+    "half_days-flat_monthly": dict(
+        days_per_week=Decimal("1.5"),
+        weekly_pattern="0011000001",
+        allowance_scheme="flat_monthly",
+        allowance_amount=Decimal("20.00"),
+    ),
+    "third_place-per_day": dict(
+        days_per_week=Decimal("1"),
+        weekly_pattern="0000110000",
+        allowance_scheme="per_day",
+        allowance_amount=Decimal("2.70"),
+        allowance_monthly_cap=Decimal("59.40"),
+        end_date=date(2027, 9, 30),
+        third_place=True,
+    ),
+    "volume-one_off": dict(
+        days_per_week=Decimal("1"),
+        weekly_pattern="0000000000",
+        allowance_scheme="one_off",
+        allowance_amount=Decimal("100.00"),
+    ),
+    "full_days-none": dict(
+        days_per_week=Decimal("1"),
+        weekly_pattern="0000000011",
+        allowance_scheme="none",
+        allowance_amount=Decimal("0"),
+    ),
+}
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Text of every page of a real PDF."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace (PDF line breaks fall anywhere)."""
+    return "".join(text.split())
+
+
+def missing_from(text: str, *expected: str) -> list[str]:
+    """The expected values absent from the PDF text (whitespace-insensitive)."""
+    haystack = squash(text)
+    return [value for value in expected if squash(value) not in haystack]
+
+
+def employee_with_post(**overrides: Any) -> Employee:
+    """Claire DELMAS, chargée d'études at the Foix head office, with a manager."""
+    employer = make_employer()
+    establishment = db.session.query(Establishment).filter_by(employer_id=employer.id).first()
+    category = make_category("B", "Techniciens et agents de maîtrise")
+    post = make_post(
+        title="Chargée d'études",
+        department="Études et méthodes",
+        establishment_id=establishment.id,
+        category_id=category.id,
+        eligibility_reason="rédaction et analyse réalisables à distance",
+        teleworkable_tasks="rédaction des notes d'études, analyse des données",
+    )
+    manager_post = make_post(title="Responsable du service Études", is_eligible=False)
+    manager = make_employee(
+        post_id=manager_post.id, first_name="Julien", last_name="Lacoste", civility="M."
+    )
+    values = dict(
+        post_id=post.id,
+        civility="Madame",
+        first_name="Claire",
+        last_name="Delmas",
+        hire_date=date(2019, 9, 2),
+        contract_date=date(2019, 8, 20),
+        home_address="7 rue du Château-du-Roi\n09000 Foix",
+        manager_id=manager.id,
+        category_id=category.id,
+    )
+    values.update(overrides)
+    return make_employee(**values)
+
+
+def agreement_variant(name: str, employee: Employee | None = None, **overrides: Any) -> Agreement:
+    """A compliant draft agreement of one of the VARIANTS."""
+    values = dict(VARIANTS[name])
+    third_place = values.pop("third_place", False)
+    employee = employee or employee_with_post()
+    req = make_request(
+        employee_id=employee.id,
+        status="accepted",
+        decision_date=date(2026, 9, 10),
+        wished_days=values["days_per_week"],
+        wished_pattern=values["weekly_pattern"],
+    )
+    home = make_place(employee_id=employee.id, address="7 rue du Château-du-Roi, 09000 Foix")
+    if third_place:
+        tele = make_place(
+            kind="third_place",
+            third_place_type="telecentre",
+            name="Télécentre de Lavelanet",
+            address="2 rue des Pyrénées, 09300 Lavelanet",
+        )
+        values.update(place_id=tele.id, second_place_id=home.id)
+    else:
+        values.update(place_id=home.id)
+    values.update(request_id=req.id, employee_id=employee.id)
+    values.update(overrides)
+    return make_agreement(**values)
+
+
+def vacant_post(**overrides: Any) -> Post:
+    """A vacant non-telework post of category B."""
+    values = dict(
+        title="Technicienne de laboratoire",
+        department="Laboratoire",
+        is_eligible=False,
+        is_vacant=True,
+        category_id=make_category("B").id,
+    )
+    values.update(overrides)
+    return make_post(**values)

@@ -1,0 +1,337 @@
+"""Demo data: contents, internal consistency, accounts, and the `demo-data` command."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from hrtele.auth.passwords import password_problems
+from hrtele.demo.data import DEMO_ACCOUNTS, EMPLOYER, TELECENTRES
+from hrtele.demo.loader import load_demo
+from hrtele.domain import lifecycle as lc
+from hrtele.domain.dates import is_overdue
+from hrtele.domain.pattern import has_half_days, pattern_days
+from hrtele.domain.rules import check_agreement
+from hrtele.domain.terms import AgreementTerms, EmployeeTerms, PolicyTerms, PostTerms, RequestTerms
+from hrtele.editing import BusinessRuleError
+from hrtele.extensions import db
+from hrtele.models import (
+    AgreementEvent,
+    Agreement,
+    AnnualInterview,
+    AuditEntry,
+    Category,
+    Employee,
+    Employer,
+    EquipmentItem,
+    Place,
+    Policy,
+    Post,
+    TeleworkRequest,
+    User,
+)
+from hrtele.models.agreement import AGREEMENT_STATUSES
+from hrtele.models.request import REQUEST_STATUSES
+from tests.conftest import login
+from tests.factories import make_employer
+
+TODAY = date(2026, 3, 15)
+STARTED = (lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED, lc.ENDING, lc.ENDED)
+RUNNING = (lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED, lc.ENDING)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _policy_terms(policy: Policy) -> PolicyTerms:
+    return PolicyTerms(
+        max_days_per_week=policy.max_days_per_week,
+        half_days_allowed=policy.half_days_allowed,
+        min_onsite_days_per_week=policy.min_onsite_days_per_week,
+        seniority_months=policy.seniority_months,
+        adaptation_months=policy.adaptation_months,
+        notice_days_during_adaptation=policy.notice_days_during_adaptation,
+        notice_days_after_adaptation=policy.notice_days_after_adaptation,
+        allowance_scheme=policy.allowance_scheme,
+        allowance_amount=policy.allowance_amount,
+        allowance_monthly_cap=policy.allowance_monthly_cap,
+        insurance_required=policy.insurance_required,
+        electrical_statement_required=policy.electrical_statement_required,
+        min_working_time_rate=policy.min_working_time_rate,
+    )
+
+
+def _blocking(agreement: Agreement, policy: PolicyTerms, today: date) -> list[str]:
+    employee, post, request = agreement.employee, agreement.employee.post, agreement.request
+    violations = check_agreement(
+        AgreementTerms(
+            start_date=agreement.start_date,
+            end_date=agreement.end_date,
+            days_per_week=agreement.days_per_week,
+            weekly_pattern=agreement.weekly_pattern,
+            place_kind=agreement.place.kind,
+            adaptation_months=agreement.adaptation_months,
+            adaptation_end_date=agreement.adaptation_end_date,
+            notice_days_during_adaptation=agreement.notice_days_during_adaptation,
+            notice_days_after_adaptation=agreement.notice_days_after_adaptation,
+            contact_slots=agreement.contact_slots,
+            time_control=agreement.time_control,
+            allowance_scheme=agreement.allowance_scheme,
+            allowance_amount=agreement.allowance_amount,
+            insurance_received_date=agreement.insurance_received_date,
+            electrical_statement_date=agreement.electrical_statement_date,
+            equipment=agreement.equipment,
+        ),
+        PostTerms(post.code, post.title, post.is_eligible, post.eligibility_reason,
+                  post.max_days_per_week),
+        EmployeeTerms(employee.personnel_number, employee.full_name, employee.hire_date,
+                      employee.working_time_rate, employee.is_active),
+        RequestTerms(request.request_date, request.status, request.wished_days),
+        policy,
+        today,
+        activation=agreement.status in STARTED,
+    )
+    return [v.message for v in violations if v.blocking]
+
+
+def _replay(agreement: Agreement, events: list[AgreementEvent], today: date) -> None:
+    """The timeline is a valid path of the state machine ending in the current status."""
+    state = None if agreement.kind == "exceptional" else lc.DRAFT
+    previous_date = None
+    for event in events:
+        assert event.from_state == state, (agreement.id, event.event)
+        assert (state, event.event) in lc.TRANSITIONS, (agreement.id, state, event.event)
+        assert event.to_state in lc.TRANSITIONS[(state, event.event)]
+        assert event.event_date <= today
+        assert previous_date is None or event.event_date >= previous_date
+        assert event.note.strip()
+        state, previous_date = event.to_state, event.event_date
+    assert state == agreement.status, (agreement.id, state, agreement.status)
+
+
+def check_demo(today: date) -> dict[str, list[Agreement]]:
+    """Assert everything the demo promises; returns the agreements by status."""
+    session = db.session
+    employer = session.scalars(select(Employer)).one()
+    assert employer.name == EMPLOYER["name"]
+    assert len(employer.siret) == 14 and _luhn(employer.siret) and _luhn(employer.siret[:9])
+    assert employer.representative_name and employer.it_charter_ref
+    policy = session.scalars(select(Policy)).one()
+    policy_terms = _policy_terms(policy)
+    assert len(employer.establishments) >= 3
+    assert session.scalar(select(func.count(Category.id))) == 3
+
+    posts = session.scalars(select(Post)).all()
+    assert len(posts) >= 30
+    ineligible = [p for p in posts if not p.is_eligible]
+    assert len(ineligible) >= 5
+    assert all(p.eligibility_reason.strip() for p in ineligible)
+    assert any(p.is_vacant and p.is_eligible for p in posts)
+    assert any(p.is_vacant and not p.is_eligible for p in posts)
+    assert any(p.max_days_per_week is not None for p in posts)
+    assert len({p.department for p in posts}) >= 8
+
+    employees = session.scalars(select(Employee)).all()
+    active = [e for e in employees if e.is_active]
+    assert len(active) >= 100
+    assert len({e.email for e in employees}) == len(employees)
+    assert {e.working_time_rate for e in active} >= {100, 90, 80, 50}
+    assert {e.category_id for e in active} == {c.id for c in session.scalars(select(Category))}
+    assert len({p.department for p in posts if any(e.post_id == p.id for e in active)}) >= 8
+    assert sum(e.manager_id is None for e in active) == 1  # only the managing director
+    assert any(e.hire_date > date(today.year - 1, today.month, 1) for e in active)
+    assert all(e.post_id is not None and e.home_address and e.commute_km > 0 for e in employees)
+    assert len({e.commute_mode for e in employees}) >= 4
+
+    telecentres = session.scalars(select(Place).where(Place.third_place_type == "telecentre")).all()
+    assert sorted(p.name for p in telecentres) == sorted(t.name for t in TELECENTRES)
+    assert all(p.kind == "third_place" and p.capacity for p in telecentres)
+    for town in ("Verniolle", "Saint-Lizier", "Lavelanet", "Auch", "Lectoure", "Lombez",
+                 "Mauvezin", "Mirande", "Montréal", "Nogaro", "Riscle"):
+        assert any(town in p.address or town in p.name for p in telecentres), town
+
+    requests = session.scalars(select(TeleworkRequest)).all()
+    assert {r.status for r in requests} == set(REQUEST_STATUSES)
+    for request in requests:
+        assert request.request_date <= today
+        assert pattern_days(request.wished_pattern) in (0, request.wished_days)
+        if request.status in ("accepted", "refused"):
+            assert request.decided_by_id is not None
+            assert request.request_date < request.decision_date <= today
+        else:
+            assert request.decision_date is None and request.decided_by_id is None
+        assert bool(request.refusal_reason.strip()) == (request.status == "refused")
+
+    agreements = session.scalars(select(Agreement).order_by(Agreement.id)).all()
+    by_status: dict[str, list[Agreement]] = {s: [] for s in AGREEMENT_STATUSES}
+    for agreement in agreements:
+        by_status[agreement.status].append(agreement)
+    assert all(by_status.values()), {s: len(v) for s, v in by_status.items()}
+    events = session.scalars(select(AgreementEvent).order_by(AgreementEvent.id)).all()
+    events_of: dict[int, list[AgreementEvent]] = {}
+    for event in events:
+        events_of.setdefault(event.agreement_id, []).append(event)
+    equipment_of: dict[int, list[EquipmentItem]] = {}
+    for item in session.scalars(select(EquipmentItem)):
+        equipment_of.setdefault(item.agreement_id, []).append(item)
+    interviews_of: dict[int, list[date]] = {}
+    for interview in session.scalars(select(AnnualInterview)):
+        interviews_of.setdefault(interview.agreement_id, []).append(interview.held_date)
+
+    overdue = []
+    for agreement in agreements:
+        _replay(agreement, events_of.get(agreement.id, []), today)
+        assert agreement.place is not None
+        if agreement.place.kind == "home":
+            assert agreement.place.employee_id == agreement.employee_id
+        if agreement.kind == "exceptional":
+            assert agreement.request_id is None and agreement.status in (lc.IMPOSED, lc.ENDED)
+            continue
+        assert agreement.request.status == "accepted"
+        assert agreement.request.employee_id == agreement.employee_id
+        assert pattern_days(agreement.weekly_pattern) in (0, agreement.days_per_week)
+        if agreement.employee.is_active:
+            assert _blocking(agreement, policy_terms, today) == [], agreement.id
+        if agreement.status in STARTED:
+            assert agreement.start_date <= today
+            assert agreement.employee_signed_date and agreement.employer_signed_date
+            assert max(agreement.employee_signed_date, agreement.employer_signed_date) \
+                <= agreement.start_date
+            assert equipment_of[agreement.id]
+            returned = [i.returned_date is not None for i in equipment_of[agreement.id]]
+            assert all(returned) if agreement.status == lc.ENDED else not any(returned)
+        if agreement.status in (lc.DRAFT, lc.ISSUED, lc.CANCELLED):
+            assert agreement.employee_signed_date is None
+        if agreement.status in (lc.ENDING, lc.ENDED):
+            assert agreement.ending_notification_date <= today
+            assert (agreement.ending_effective_date <= today) == (agreement.status == lc.ENDED)
+        if agreement.status in RUNNING:
+            late = is_overdue(max(interviews_of.get(agreement.id, []), default=None),
+                              agreement.start_date, today)
+            assert late == (agreement.annual_interview_due_date < today), agreement.id
+            if late:
+                overdue.append(agreement)
+    assert len(overdue) >= 2
+    running = [a for s in RUNNING for a in by_status[s]]
+    assert any(a.insurance_expiry_date and a.insurance_expiry_date < today for a in running)
+    assert any(a.insurance_received_date is None for a in by_status[lc.SIGNED])
+    assert any(a.place.third_place_type == "telecentre" for a in running)
+    assert any(a.second_place is not None for a in running)
+    assert any(has_half_days(a.weekly_pattern) for a in running)
+    assert len({a.allowance_scheme for a in agreements}) >= 4
+    assert any(a.amendment_version == 2 for a in running)
+    assert any(a.end_date is not None for a in running)
+    return by_status
+
+
+def test_demo_passwords_satisfy_the_policy():
+    for account in DEMO_ACCOUNTS:
+        assert password_problems(account.password, email=account.email) == []
+    assert len({a.password for a in DEMO_ACCOUNTS}) == len(DEMO_ACCOUNTS)
+    assert {a.role for a in DEMO_ACCOUNTS} == {"admin", "hr", "employee"}
+
+
+def test_demo_data_is_complete_and_consistent(app):
+    with app.app_context():
+        summary = load_demo(TODAY)
+        db.session.commit()
+        by_status = check_demo(TODAY)
+        assert summary.posts >= 30 and summary.employees >= 100 and summary.telecentres == 11
+        assert summary.agreements == {s: len(v) for s, v in by_status.items()}
+        assert all(summary.requests.values())
+
+        users = {u.email: u for u in db.session.scalars(select(User))}
+        assert set(users) == {a.email for a in DEMO_ACCOUNTS}
+        teleworking = {a.employee_id for s in (lc.ACTIVE, lc.ADAPTATION) for a in by_status[s]}
+        with_agreement = {a.employee_id for a in db.session.scalars(select(Agreement))}
+        employee_users = [u for u in users.values() if u.role == "employee"]
+        assert sum(u.employee_id in teleworking for u in employee_users) >= 3
+        assert any(u.employee_id not in with_agreement for u in employee_users)
+        for account in DEMO_ACCOUNTS:
+            user = users[account.email]
+            assert user.role == account.role and user.display_name == account.display_name
+            assert (user.employee_id is not None) == (account.role == "employee")
+            if user.employee_id is not None:
+                assert user.employee.email == account.email
+        audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
+        assert audit.object_type == "demo"
+
+    for account in DEMO_ACCOUNTS:
+        response = login(app.test_client(), account.email, account.password)
+        assert response.status_code == 302, account.email
+    assert login(app.test_client(), DEMO_ACCOUNTS[0].email, "wrong-password-123").status_code == 401
+
+
+@pytest.mark.parametrize("seed", [7, 2026])
+def test_demo_data_is_consistent_on_awkward_dates(app, seed):
+    """Month ends, leap days and weekends; the loader never commits, so each load is rolled back."""
+    with app.app_context():
+        for today in (date(2028, 2, 29), date(2027, 1, 31), date(2026, 8, 16)):
+            load_demo(today, seed=seed)
+            check_demo(today)
+            db.session.rollback()
+        assert db.session.scalar(select(func.count(Employer.id))) == 0
+
+
+def test_load_demo_refuses_a_database_with_an_employer(app):
+    with app.app_context():
+        make_employer()
+        with pytest.raises(BusinessRuleError, match="base vide"):
+            load_demo(TODAY)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(Employee.id))) == 0
+
+
+def _table_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def test_demo_command_loads_once_and_if_empty_changes_nothing(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data", "--today", "15/03/2026"])
+    assert result.exit_code == 0, result.output
+    assert "DÉMONSTRATION UNIQUEMENT" in result.output
+    assert "15/03/2026" in result.output
+    for account in DEMO_ACCOUNTS:
+        assert account.email in result.output and account.password in result.output
+    with app.app_context():
+        before = _table_counts()
+        assert before["employers"] == 1 and before["employees"] >= 100
+
+    again = runner.invoke(args=["demo-data", "--if-empty"])
+    assert again.exit_code == 0, again.output
+    assert "déjà un employeur" in again.output
+    assert "DÉMONSTRATION" not in again.output
+
+    refused = runner.invoke(args=["demo-data", "--today", "15/03/2026"])
+    assert refused.exit_code != 0
+    assert "base vide" in refused.output
+    with app.app_context():
+        assert _table_counts() == before
+
+
+@pytest.mark.parametrize("value", ["31/02/2026", "demain", "2026-13-01", "<script>"])
+def test_demo_command_rejects_a_bad_date(app, value):
+    result = app.test_cli_runner().invoke(args=["demo-data", "--today", value])
+    assert result.exit_code != 0
+    assert "Date invalide" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Employer.id))) == 0
+
+
+def test_demo_command_rejects_an_out_of_range_date(app):
+    result = app.test_cli_runner().invoke(args=["demo-data", "--today", "01/01/1900"])
+    assert result.exit_code != 0
+    assert "hors limites" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Employer.id))) == 0
