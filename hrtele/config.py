@@ -19,6 +19,7 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAX_FORM_BODY = 1024 * 1024  # bodies that are not file uploads (multipart) stay small
     SIGNED_SCAN_MAX_BYTES = 5 * 1024 * 1024
     SESSION_COOKIE_NAME = "hrtele_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -64,7 +65,7 @@ _BOOL_KEYS = {
     "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "TESTING",
     "RATELIMIT_ENABLED",
 }
-_INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH"}
+_INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_FORM_BODY"}
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict:

@@ -196,13 +196,20 @@ def place_choices(employee: Employee | None) -> list[tuple[int, str]]:
     return [(0, "—")] + [(p.id, f"{kinds.get(p.kind, p.kind)} — {p.name}") for p in rows]
 
 
-def current_violations(agreement: Agreement, today: date) -> list[Violation]:
-    """Live compliance of a stored agreement (activation rules once it is signed)."""
+def current_violations(agreement: Agreement, today: date) -> list[Violation] | None:
+    """Live compliance of a stored agreement (activation rules once signed); None: not applicable.
+
+    Not applicable to telework imposed under L1222-11 (no avenant, no request) nor to an
+    agreement that is over. Once past drafting, a start date in the past is normal: the
+    back-dating warning is dropped (see _drop_backdating).
+    """
+    if agreement.kind == "exceptional" or agreement.status in ("ended", "cancelled", "imposed"):
+        return None
     policy = employer_policy()
     if policy is None:
         return [_no_policy()]
     check = check_activation if agreement.status == lifecycle.SIGNED else check_agreement
-    return check(
+    violations = check(
         agreement_terms(agreement),
         post_terms(agreement.employee.post),
         employee_terms(agreement.employee),
@@ -210,6 +217,18 @@ def current_violations(agreement: Agreement, today: date) -> list[Violation]:
         policy_terms(policy),
         today,
     )
+    return _drop_backdating(agreement, violations)
+
+
+def _drop_backdating(agreement: Agreement | None, violations: list[Violation]) -> list[Violation]:
+    """Drop the « avenant antidaté » warning for agreements already issued or signed.
+
+    The rules' only non-blocking violation on start_date is the back-dating one; it makes sense
+    while drafting, not for an agreement that has been running for months (show page, amendment).
+    """
+    if agreement is None or agreement.status in EDITABLE_STATUSES:
+        return violations
+    return [v for v in violations if v.blocking or v.field != "start_date"]
 
 
 def locked_message(agreement: Agreement) -> str | None:
@@ -518,6 +537,7 @@ def agreement_violations(
             today,
         )
     out += _attestation_and_interview_checks(values)
+    out = _drop_backdating(agreement, out)
     return [Violation(FIELD_MAP.get(v.field, v.field), v.message, v.basis, v.blocking) for v in out]
 
 

@@ -19,8 +19,10 @@ class AuditFilterForm(FlaskForm):
         "Auteur (adresse électronique)",
         validators=[Optional(), Length(max=100, message="100 caractères au plus."), no_control_chars],
     )
-    action = SelectField("Action", choices=[], validate_choice=True)
-    objet = SelectField("Type d'enregistrement", choices=[], validate_choice=True)
+    action = SelectField("Action", choices=[], default="",
+                         invalid_choice_message="Action inconnue : choisissez-la dans la liste.")
+    objet = SelectField("Type d'enregistrement", choices=[], default="",
+                        invalid_choice_message="Type inconnu : choisissez-le dans la liste.")
     numero = TrimmedStringField("N° d'enregistrement", validators=[Optional(), Length(max=10)])
     du = FrenchDateField("Du (jj/mm/aaaa)", validators=[Optional()])
     au = FrenchDateField("Au (jj/mm/aaaa)", validators=[Optional()])

@@ -16,6 +16,10 @@ from hrtele.web.pagination import like_pattern
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):

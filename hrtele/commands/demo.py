@@ -80,11 +80,17 @@ def demo_data_command(if_empty: bool, today: date | None, seed: int) -> None:
                 "La base contient déjà un employeur : les données de démonstration ne se "
                 "chargent que dans une base vide.")
         summary = load_demo(today, None, seed)
+        # Separate step (documents area): real PDFs for the first agreements, notices and
+        # refused requests; bounded because each render takes about 0.2 s.
+        from hrtele.documents.demo import issue_demo_documents
+
+        documents = issue_demo_documents(summary.today)
         db.session.commit()
     except BusinessRuleError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     click.echo("\n".join(report(summary)))
+    click.echo("\n".join(documents.report()))
 
 
 commands = [demo_data_command]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from hrtele.audit.service import record
@@ -49,6 +50,7 @@ def send_reminders(today, recipients: list[str], *, dry_run: bool = False) -> tu
               help="Destinataire (répétable) ; par défaut, tous les comptes RH et administrateurs actifs.")
 @click.option("--date", "on", default=None, help="Date de référence jj/mm/aaaa (par défaut : aujourd'hui).")
 @click.option("--dry-run", is_flag=True, help="Afficher le message sans l'envoyer.")
+@with_appcontext
 def send_reminders_command(to, on, dry_run):
     """Envoyer par e-mail aux RH les points à traiter (demandes, avenants, entretiens...)."""
     from hrtele.lifecycle.services import current_date

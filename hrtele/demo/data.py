@@ -470,27 +470,16 @@ PAST_IMPOSED_REASON = (
     "C. trav. L1222-11)."
 )
 
+# The motive written in the reversibility notice (who, when and how are separate fields).
 ENDING_REASONS: dict[str, str] = {
     "adaptation_employer": (
-        "Fin pendant la période d'adaptation, à l'initiative de l'employeur : l'organisation "
-        "des permanences du service ne permet pas de maintenir les jours convenus."
+        "L'organisation des permanences du service ne permet pas de maintenir les jours "
+        "convenus."
     ),
-    "adaptation_employee": (
-        "Fin pendant la période d'adaptation, à l'initiative du salarié, qui préfère revenir "
-        "travailler sur site à temps plein."
-    ),
-    "employee": (
-        "Fin convenue d'un commun accord (ANI du 19 juillet 2005, art. 3), à la demande du "
-        "salarié qui a déménagé près de son lieu de travail."
-    ),
-    "employer": (
-        "Fin convenue d'un commun accord (ANI du 19 juillet 2005, art. 3) : nouvelles "
-        "fonctions d'encadrement de proximité, non télétravaillables."
-    ),
-    "term": (
-        "Arrivée du terme de l'avenant à durée déterminée ; non-renouvellement convenu entre "
-        "les parties."
-    ),
+    "adaptation_employee": "Le salarié préfère revenir travailler sur site à temps plein.",
+    "employee": "Le salarié a déménagé près de son lieu de travail et souhaite revenir sur site.",
+    "employer": "Nouvelles fonctions d'encadrement de proximité, non télétravaillables.",
+    "term": "Arrivée du terme de l'avenant à durée déterminée, non renouvelé.",
     "departure": "Départ du salarié de l'entreprise (fin du contrat de travail).",
 }
 

@@ -24,6 +24,8 @@ from hrtele.demo import data
 from hrtele.demo.data import DEFAULT_SEED, DemoAccount, PostSpec, TownSpec
 from hrtele.domain import lifecycle as lc
 from hrtele.domain.dates import (
+    PHASE_ADAPTATION,
+    PHASE_AFTER_ADAPTATION,
     adaptation_end_date,
     add_months,
     annual_interview_due_dates,
@@ -319,9 +321,7 @@ class _Builder:
         for person in rng.sample(candidates, 5):
             person.employee.hire_date = self.today - timedelta(days=rng.randint(45, 320))
             person.employee.contract_date = person.employee.hire_date
-        db.session.add_all(p.employee for p in self.people)
-        db.session.flush()
-        self._managers()
+        self._insert_with_managers()
 
     def _years_ago(self, years: int) -> date:
         return self.today - timedelta(days=365 * years + self.rng.randint(0, 200))
@@ -377,26 +377,37 @@ class _Builder:
             return rng.choice(("velo", "voiture", "voiture", "transports"))
         return rng.choice(("voiture",) * 7 + ("covoiturage", "covoiturage", "train", "moto"))
 
-    def _managers(self) -> None:
-        heads: dict[str, Employee] = {}
+    def _insert_with_managers(self) -> None:
+        """Insert managers before their teams, so manager_id is known at insert time."""
+        director = self.named["dg"]
+        heads: dict[str, _Person] = {}
         for person in self.people:
             if person.spec.head and person.spec.department not in heads:
-                heads[person.spec.department] = person.employee
-        director = self.named["dg"].employee
-        team_leads = [p.employee for p in self.people if p.spec.code == "RTE-03"]
+                heads[person.spec.department] = person
+        leads = [p for p in self.people if p.spec.code == "RTE-03"]
+        placed = {id(director), *(id(p) for p in heads.values()), *(id(p) for p in leads)}
+        levels = [
+            [director],
+            [p for p in heads.values() if p is not director],
+            leads,
+            [p for p in self.people if id(p) not in placed],
+        ]
         road_agents = 0
-        for person in self.people:
-            employee = person.employee
-            head = heads.get(person.spec.department)
-            if employee is director:
-                continue
-            if employee is head:
-                employee.manager_id = director.id
-            elif person.spec.code == "RTE-04" and team_leads:
-                employee.manager_id = team_leads[road_agents % len(team_leads)].id
-                road_agents += 1
-            else:
-                employee.manager_id = (head or director).id
+        for level in levels:
+            for person in level:
+                head = heads.get(person.spec.department)
+                if person is director:
+                    manager = None
+                elif person is head:
+                    manager = director
+                elif person.spec.code == "RTE-04" and leads:
+                    manager = leads[road_agents % len(leads)]
+                    road_agents += 1
+                else:
+                    manager = head or director
+                person.employee.manager_id = manager.employee.id if manager else None
+            db.session.add_all(p.employee for p in level)
+            db.session.flush()
 
     def _home(self, person: _Person) -> Place:
         if person.home is None:
@@ -458,15 +469,16 @@ class _Builder:
                            request_date=_monday_on_or_before(today - timedelta(days=6)))
 
         # Telework imposed at the flooded Saint-Girons site, and a past snow episode.
-        for _ in range(3):
-            self._imposed(self._take(pool, establishment="saint_girons"), ended=False)
+        for overdue in (False, False, True):
+            self._imposed(self._take(pool, establishment="saint_girons"), overdue=overdue)
         self._imposed(self._take(pool, establishment="saint_girons"), ended=True)
 
         plans = [
             # Third places first: they need someone living near a télécentre.
             _Plan(lc.ACTIVE, place="tc", allowance="none"),
             _Plan(lc.ACTIVE, place="tc"),
-            _Plan(lc.ACTIVE, place="home+tc", amended=True),
+            _Plan(lc.ACTIVE, place="home+tc", amended=True,
+                  extras={"amendment_pending": True}),
             _Plan(lc.ACTIVE, place="home+tc", allowance="per_day"),
             _Plan(lc.ADAPTATION, place="tc"),
             _Plan(lc.DRAFT, place="home+tc"),
@@ -698,12 +710,12 @@ class _Builder:
         if issued:
             agreement.amendment_version = 1
             events.append((lc.ISSUE, lc.DRAFT, lc.ISSUED, dates.issue,
-                           "Avenant (version 1) remis au salarié pour signature."))
+                           "Avenant émis (version 1) et remis au salarié pour signature."))
         if status == lc.CANCELLED:
             source = lc.ISSUED if issued else lc.DRAFT
             when = min(today, (dates.issue if issued else dates.decision) + timedelta(days=3))
             events.append((lc.CANCEL, source, lc.CANCELLED, when,
-                           data.CANCEL_REASONS[1 if issued else 0]))
+                           f"Motif : {data.CANCEL_REASONS[1 if issued else 0]}"))
         if started or status == lc.SIGNED:
             agreement.employee_signed_date = dates.employee_signed
             agreement.employer_signed_date = dates.employer_signed
@@ -737,55 +749,49 @@ class _Builder:
 
     def _started(self, agreement: Agreement, person: _Person, plan: _Plan,
                  events: list, pattern: str) -> None:
-        """Activation, end of adaptation and what followed, up to the plan's status."""
+        """Activation, end of adaptation and what followed, up to the plan's status.
+
+        Fields and timeline notes follow hrtele.lifecycle.services, so demo records look like
+        the ones the lifecycle screens write.
+        """
         rng, today = self.rng, self.today
         start = agreement.start_date
         adaptation_end = agreement.adaptation_end_date
         status = plan.status
         events.append((lc.ACTIVATE, lc.SIGNED, lc.ADAPTATION, start,
-                       f"Début du télétravail ; période d'adaptation de "
-                       f"{agreement.adaptation_months} mois jusqu'au "
+                       f"Démarrage le {format_date_fr(start)} ; période d'adaptation jusqu'au "
                        f"{format_date_fr(adaptation_end)}."))
         in_adaptation = status == lc.ADAPTATION or plan.ending in (
             "adaptation_employer", "adaptation_employee")
-        end_of_telework: date | None = None  # first day without telework, when it is known
-        if status in (lc.ENDING, lc.ENDED):
-            notice = (agreement.notice_days_during_adaptation if in_adaptation
-                      else agreement.notice_days_after_adaptation)
-            if plan.ending == "term":
-                notified = agreement.end_date - timedelta(days=30)
-                effective = agreement.end_date + _DAY
-            elif status == lc.ENDING:
-                notified = _weekday_on_or_before(today - timedelta(days=rng.randint(1, 9)))
-                notified = max(notified, start + timedelta(days=14))
-                effective = effective_end_date(notified, notice)
-            elif in_adaptation:
-                notified = start + timedelta(days=rng.randint(30, 60))
-                effective = effective_end_date(notified, notice)
-            else:
-                notified = _monday_on_or_before(today - timedelta(days=rng.randint(60, 200)))
-                effective = effective_end_date(notified, notice)
-            end_of_telework = effective if status == lc.ENDED else None
         if not in_adaptation:
-            events.append((lc.END_ADAPTATION, lc.ADAPTATION, lc.ACTIVE,
-                           adaptation_end + _DAY, "Période d'adaptation close sans remarque."))
+            closed = adaptation_end + _DAY
+            events.append((lc.END_ADAPTATION, lc.ADAPTATION, lc.ACTIVE, closed,
+                           "Période d'adaptation achevée ; la clause de réversibilité "
+                           f"s'applique depuis le {format_date_fr(closed)}."))
         if plan.renewed:
             old_end = agreement.end_date
             agreement.end_date = add_months(start, 24) - _DAY
-            events.append((lc.RENEW, lc.ACTIVE, lc.ACTIVE, old_end - timedelta(days=15),
-                           f"Accord renouvelé jusqu'au {format_date_fr(agreement.end_date)}."))
+            renewed_on = _weekday_on_or_before(old_end - timedelta(days=rng.randint(20, 40)))
+            events.append((lc.RENEW, lc.ACTIVE, lc.ACTIVE, renewed_on,
+                           f"Échéance portée du {format_date_fr(old_end)} au "
+                           f"{format_date_fr(agreement.end_date)} ; avenant de renouvellement "
+                           "à émettre."))
+            self._reissue(agreement, events, lc.ACTIVE, renewed_on)
         if plan.amended:
             previous = pattern
             while previous == pattern:
                 previous = self._pattern_for(agreement.days_per_week)
-            when = _weekday_on_or_after(
-                max(adaptation_end + timedelta(days=20), today - timedelta(days=90)))
-            when = min(when, today)
-            agreement.amendment_version = 2
-            events.append((lc.AMEND, lc.ACTIVE, lc.ACTIVE, when,
-                           f"Avenant modificatif (version 2) : jours de télétravail modifiés, "
-                           f"{describe_pattern(previous)} remplacés par "
+            effective = _first_of_month_on_or_after(
+                max(adaptation_end + timedelta(days=20), today - timedelta(days=100)))
+            effective = min(effective, today)
+            events.append((lc.AMEND, lc.ACTIVE, lc.ACTIVE, effective,
+                           f"Avenant modificatif à effet du {format_date_fr(effective)} ; jours "
+                           f"de télétravail : {describe_pattern(previous)} → "
                            f"{describe_pattern(pattern)}."))
+            if plan.extras.get("amendment_pending"):
+                agreement.has_pending_amendment = True  # version 2 still to be issued
+            else:
+                self._reissue(agreement, events, lc.ACTIVE, effective)
         if status == lc.SUSPENDED:
             reason = data.SUSPENSION_REASONS[plan.suspension % len(data.SUSPENSION_REASONS)]
             agreement.suspension_reason = reason
@@ -793,25 +799,87 @@ class _Builder:
                 today - timedelta(days=rng.randint(6, 15)))
             agreement.suspension_end_date = today + timedelta(days=rng.randint(10, 30))
             events.append((lc.SUSPEND, lc.ACTIVE, lc.SUSPENDED, agreement.suspension_start_date,
-                           reason))
+                           f"Motif : {reason} ; à partir du "
+                           f"{format_date_fr(agreement.suspension_start_date)}, fin prévue le "
+                           f"{format_date_fr(agreement.suspension_end_date)}."))
+        ended_on = None
         if status in (lc.ENDING, lc.ENDED):
-            initiative = "employer" if plan.ending in ("adaptation_employer", "employer",
-                                                        "term") else "employee"
-            agreement.ending_initiative = initiative
-            agreement.ending_notification_date = notified
-            agreement.ending_effective_date = effective
-            agreement.ending_reason = data.ENDING_REASONS[plan.ending]
-            phase = lc.ADAPTATION if in_adaptation else lc.ACTIVE
-            events.append((lc.NOTIFY_END, phase, lc.ENDING, notified,
-                           f"{agreement.ending_reason} Préavis de {notice} jours : fin "
-                           f"effective le {format_date_fr(effective)}."))
-            if status == lc.ENDED:
-                events.append((lc.COMPLETE_END, lc.ENDING, lc.ENDED, effective,
-                               "Fin effective du télétravail ; équipements restitués."))
-        self._interviews(agreement, plan, end_of_telework)
-        self._equipment(agreement, end_of_telework)
+            ended_on = self._notify_end(agreement, person, plan, events, in_adaptation)
+        self._interviews(agreement, plan, ended_on)
+        self._equipment(agreement, ended_on)
         if agreement.allowance_scheme == "per_day" and status in (lc.ACTIVE, lc.ADAPTATION):
             self._absences(person, agreement)
+
+    def _reissue(self, agreement: Agreement, events: list, state: str, after: date) -> None:
+        """Version n + 1 of the avenant issued after an amendment or a renewal (documents area)."""
+        when = min(self.today, _weekday_on_or_after(after + timedelta(days=self.rng.randint(3, 8))))
+        agreement.amendment_version += 1
+        events.append((lc.REISSUE, state, state, when,
+                       f"Avenant émis (version {agreement.amendment_version}) et signé par les "
+                       "deux parties."))
+
+    def _notify_end(self, agreement: Agreement, person: _Person, plan: _Plan, events: list,
+                    in_adaptation: bool) -> date | None:
+        """Reversibility notice (and, for ended ones, the end); returns the end if reached."""
+        rng, today = self.rng, self.today
+        start = agreement.start_date
+        notice = (agreement.notice_days_during_adaptation if in_adaptation
+                  else agreement.notice_days_after_adaptation)
+        if plan.ending == "term":
+            effective = agreement.end_date  # the term: the agreement ends by itself
+            notified = effective - timedelta(days=notice + rng.randint(5, 15))
+        elif plan.status == lc.ENDING:
+            notified = _weekday_on_or_before(today - timedelta(days=rng.randint(1, 9)))
+            notified = max(notified, start + timedelta(days=14))
+            effective = effective_end_date(notified, notice)
+        elif in_adaptation:
+            notified = start + timedelta(days=rng.randint(30, 60))
+            effective = effective_end_date(notified, notice)
+        else:
+            notified = _monday_on_or_before(today - timedelta(days=rng.randint(60, 200)))
+            effective = effective_end_date(notified, notice)
+        initiative = ("employer" if plan.ending in ("adaptation_employer", "employer", "term")
+                      else "employee")
+        mutual = not in_adaptation and plan.ending != "departure"
+        method = rng.choice(("lrar", "hand_delivery"))
+        agreement.ending_initiative = initiative
+        agreement.ending_notification_date = notified
+        agreement.ending_effective_date = effective
+        agreement.ending_reason = data.ENDING_REASONS[plan.ending]
+        agreement.ending_method = method
+        agreement.ending_phase = PHASE_ADAPTATION if in_adaptation else PHASE_AFTER_ADAPTATION
+        agreement.ending_notice_days = notice
+        agreement.is_end_mutual = mutual
+        agreement.ending_return_arrangements = self._return_arrangements(person, plan, effective)
+        who = "du salarié" if initiative == "employee" else "de l'employeur"
+        how = ("par LRAR" if method == "lrar"
+               else "par remise en main propre contre décharge")
+        note = (f"À l'initiative {who}, notifiée le {format_date_fr(notified)} {how} ; délai de "
+                f"prévenance de {notice} jours ; fin effective le {format_date_fr(effective)}.")
+        if mutual:
+            note += " Fin convenue d'un commun accord."
+        note += f" Motif : {agreement.ending_reason}"
+        phase_state = lc.ADAPTATION if in_adaptation else lc.ACTIVE
+        events.append((lc.NOTIFY_END, phase_state, lc.ENDING, notified, note))
+        if plan.status != lc.ENDED:
+            return None
+        agreement.ended_date = effective
+        events.append((lc.COMPLETE_END, lc.ENDING, lc.ENDED, effective,
+                       f"Fin du télétravail le {format_date_fr(effective)}."))
+        return effective
+
+    def _return_arrangements(self, person: _Person, plan: _Plan, effective: date) -> str:
+        """Where and how the employee works on site again (legal.md §4.2)."""
+        if plan.ending == "departure":
+            return ("Sans objet : départ de l'entreprise ; équipements restitués le dernier jour "
+                    "travaillé.")
+        site = self.establishments[person.spec.establishment].name
+        manager_id = person.employee.manager_id
+        manager = next((p.employee for p in self.people if p.employee.id == manager_id), None)
+        who = f", sous la responsabilité de {manager.full_name}" if manager else ""
+        return (f"Retour sur site à temps plein à compter du {format_date_fr(effective)} : "
+                f"{site}, poste de {person.spec.title.lower()}, horaires collectifs du "
+                f"service{who}.")
 
     def _interviews(self, agreement: Agreement, plan: _Plan, until: date | None) -> None:
         """One annual interview per anniversary already passed (the latest one missed if overdue)."""
@@ -887,16 +955,18 @@ class _Builder:
 
     # -- other records -------------------------------------------------------------------
 
-    def _imposed(self, person: _Person, ended: bool) -> None:
+    def _imposed(self, person: _Person, *, ended: bool = False, overdue: bool = False) -> None:
+        """Telework imposed under L1222-11 (stored like hrtele.lifecycle.services.start_imposed)."""
         rng, today = self.rng, self.today
         if ended:
             start = _weekday_on_or_after(today - timedelta(days=rng.randint(60, 120)))
             end = start + timedelta(days=rng.randint(3, 6))
             reason = data.PAST_IMPOSED_REASON
         else:
-            start = _weekday_on_or_after(today - timedelta(days=rng.randint(5, 9)))
-            start = min(start, today)
-            end = today + timedelta(days=rng.randint(10, 25))
+            start = min(_weekday_on_or_after(today - timedelta(days=rng.randint(5, 9))), today)
+            # One planned end already passed: HR must record that the circumstances are over.
+            end = today - _DAY if overdue else today + timedelta(days=rng.randint(10, 25))
+            end = max(end, start + _DAY)
             reason = data.IMPOSED_REASON
         agreement = Agreement(
             employee_id=person.employee.id, kind="exceptional",
@@ -906,20 +976,19 @@ class _Builder:
             contact_slots=data.POLICY["default_contact_slots"],
             time_control=data.POLICY["default_time_control"],
             equipment="Ordinateur portable prêté pour la durée des circonstances exceptionnelles",
-            allowance_scheme="per_day", allowance_amount=Decimal("2.50"),
-            allowance_monthly_cap=Decimal("55.00"), amendment_version=0,
+            allowance_scheme="none", allowance_amount=Decimal("0"), amendment_version=0,
+            suspension_reason=reason, suspension_start_date=start, suspension_end_date=end,
         )
         db.session.add(agreement)
-        events = [(lc.START_IMPOSED, None, lc.IMPOSED, start, reason)]
+        events = [(lc.START_IMPOSED, None, lc.IMPOSED, start,
+                   f"Circonstances : {reason} ; à partir du {format_date_fr(start)}, fin prévue "
+                   f"le {format_date_fr(end)}.")]
         returned = None
         if ended:
-            agreement.ending_initiative = "employer"
-            agreement.ending_notification_date = end
-            agreement.ending_effective_date = end + _DAY
-            agreement.ending_reason = "Fin des circonstances exceptionnelles : retour sur site."
-            events.append((lc.COMPLETE_END, lc.IMPOSED, lc.ENDED, end + _DAY,
-                           agreement.ending_reason))
-            returned = end + _DAY
+            returned = agreement.ended_date = end + _DAY
+            events.append((lc.COMPLETE_END, lc.IMPOSED, lc.ENDED, returned,
+                           "Fin des circonstances exceptionnelles et du télétravail imposé le "
+                           f"{format_date_fr(returned)}."))
         self.serial += 1
         db.session.add(EquipmentItem(
             agreement=agreement, item_type="Ordinateur portable",

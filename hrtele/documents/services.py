@@ -350,13 +350,17 @@ def record_existing_amendment(
 ) -> IssuedDocument:
     """Store the amendment an agreement already went through (data set-up, demo, imports).
 
-    For agreements created directly in a status that implies a signed avenant: the document
-    is rendered and stored like any other, dated ``issue_date``, without a lifecycle event
-    (the status is left as is). The rules engine is not re-run: the terms are history.
+    For agreements created directly in a status that implies an issued avenant: the current
+    version is rendered and stored like any other, dated ``issue_date``, without a lifecycle
+    event and without touching the status or a pending « avenant modificatif ». The rules
+    engine is not re-run: those terms are history.
     """
     if agreement.status not in AMENDMENT_IMPLIED_STATUSES or agreement.kind != "regular":
         raise BusinessRuleError("Cet accord n'a pas d'avenant à enregistrer.")
-    version, snapshot = _build_amendment(agreement, issue_date)
+    version = max(
+        _next_version(agreement.employee_id, "amendment"), agreement.amendment_version or 1
+    )
+    snapshot = builders.build_amendment(agreement, version=version, issue_date=issue_date)
     document = _store(
         "amendment",
         snapshot,
@@ -369,9 +373,9 @@ def record_existing_amendment(
             IssuedDocument.kind == "amendment",
         ),
     )
-    agreement.amendment_version = max(agreement.amendment_version or 0, 1)
-    agreement.has_pending_amendment = False
-    record_change(agreement, actor)
+    if not agreement.amendment_version:
+        agreement.amendment_version = 1
+        record_change(agreement, actor)
     return document
 
 

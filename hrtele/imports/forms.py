@@ -13,7 +13,7 @@ class UploadForm(FlaskForm):
 
     kind = RadioField(
         "Que contient le fichier ?",
-        choices=[("employees", "Des salariés"), ("posts", "Des postes")],
+        choices={"employees": "Des salariés", "posts": "Des postes"},
         validators=[InputRequired("Choisissez le type de fichier.")],
     )
     file = FileField("Fichier CSV", validators=[FileRequired("Choisissez un fichier CSV.")])

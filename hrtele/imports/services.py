@@ -353,6 +353,7 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
     to_write = [r for r in plan.rows if r.action in ("create", "update")]
     existing = _load_by_key(model, key_col, [r.key for r in to_write if r.action == "update"])
     created: list[tuple[PlannedRow, Any]] = []
+    objects: dict[str, Any] = dict(existing)
     for row in to_write:
         values = dict(row.values)
         code = values.pop("category_code", None)
@@ -362,14 +363,15 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
             obj = model(**{key_col.key: row.key}, **values)
             db.session.add(obj)
             created.append((row, obj))
+            objects[row.key] = obj
         else:
             obj = existing[row.key]
             for k, v in values.items():
                 if not _same(getattr(obj, k), v):
                     setattr(obj, k, v)
-    db.session.flush()
     if plan.kind == "employees":
-        _apply_managers(plan)
+        _assign_managers(plan, objects)
+    db.session.flush()  # one flush: SQLAlchemy inserts managers before the people they manage
     for row, obj in created:
         record("create", model.__tablename__, obj.id, actor,
                {"source": "import", **_audit_values(row.values)})
@@ -388,16 +390,14 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
     return counts
 
 
-def _apply_managers(plan: ImportPlan) -> None:
+def _assign_managers(plan: ImportPlan, objects: dict[str, Any]) -> None:
+    """Point each written employee at its manager (an existing or a just-created employee)."""
     wanted = {r.key: r.manager_number for r in plan.rows
               if r.action in ("create", "update") and "manager_id" in r.changes}
-    if not wanted:
-        return
-    people = _load_by_key(Employee, Employee.personnel_number,
-                          list(wanted) + list(wanted.values()))
+    missing = [m for m in wanted.values() if m not in objects]
+    objects = {**objects, **_load_by_key(Employee, Employee.personnel_number, missing)}
     for key, manager in wanted.items():
-        people[key].manager_id = people[manager].id
-    db.session.flush()
+        objects[key].manager = objects[manager]
 
 
 # --------------------------------------------------------------------------- batches

@@ -220,7 +220,7 @@ def _default_return_arrangements(item: Agreement) -> str:
     employee = item.employee
     post = employee.post
     site = post.establishment.name if post is not None and post.establishment is not None else ""
-    parts = ["Reprise de l'activité à temps plein dans les locaux de l'entreprise"]
+    parts = ["Reprise de l'activité dans les locaux de l'entreprise"]
     if site:
         parts[0] += f" ({site})"
     if post is not None:

@@ -1302,7 +1302,9 @@ def panel_data(agreement: Agreement, today: date) -> dict[str, Any]:
     due = interview_due_date(agreement) if agreement.status in INTERVIEW_STATES else None
     equipment = agreement_equipment(agreement.id)
     return {
-        "allowed": [e for e in allowed if e in UI_EVENTS],
+        # Renewal only concerns fixed-term agreements (the domain guard refuses the others).
+        "allowed": [e for e in allowed
+                    if e in UI_EVENTS and not (e == lc.RENEW and agreement.end_date is None)],
         "can_issue": any(e in (lc.ISSUE, lc.REISSUE) for e in allowed),
         "can_amend": lc.AMEND in allowed and agreement.kind != "exceptional",
         "timeline": timeline(agreement.id),

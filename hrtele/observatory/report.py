@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
@@ -15,6 +16,19 @@ from hrtele.web.labels import LABELS
 
 PDF_TEMPLATE = "observatory.html"
 PDF_TITLE = "Observatoire du télétravail"
+CHART_TITLES = {
+    "requests": "Demandes de télétravail par état",
+    "refusals": "Refus par motif",
+    "days": "Répartition des jours de télétravail par semaine",
+    "categories": "Télétravailleurs actifs par catégorie",
+    "departments": "Télétravailleurs actifs par service",
+    "places": "Lieux de télétravail (domicile et tiers-lieux)",
+    "trend_teleworkers": "Télétravailleurs par mois (12 derniers mois)",
+    "trend_km": "Kilomètres de trajet évités par mois (12 derniers mois)",
+    "trend_budget": "Budget mensuel des indemnités (12 derniers mois)",
+}
+REQUEST_LABELS = {"accepted": "Acceptées", "refused": "Refusées", "pending": "En attente",
+                  "withdrawn": "Retirées"}
 
 
 def days_label(days: Decimal) -> str:
@@ -29,47 +43,45 @@ def percent(value: Decimal | None) -> str:
 
 def charts(obs: Observatory) -> dict[str, Markup]:
     """Every chart of the observatory, as inline SVG markup."""
-    statuses = LABELS["request_status"]
-    requests = [(statuses[s], obs.requests.get(s, 0))
-                for s in ("accepted", "refused", "pending", "withdrawn")]
+    requests = [(label, obs.requests.get(status, 0)) for status, label in REQUEST_LABELS.items()]
     trend = obs.trend
     return {
         "requests": bar_chart(
-            "graphique-demandes", "Demandes de télétravail par état",
+            "graphique-demandes", CHART_TITLES["requests"],
             "Nombre de demandes acceptées, refusées, en attente et retirées ; les chiffres "
             "figurent dans le tableau voisin.", requests),
         "refusals": bar_chart(
-            "graphique-refus", "Refus par motif",
+            "graphique-refus", CHART_TITLES["refusals"],
             "Nombre de demandes refusées pour chaque motif (dix motifs les plus fréquents).",
             obs.refusal_reasons),
         "days": bar_chart(
-            "graphique-jours", "Répartition des jours de télétravail par semaine",
-            f"Nombre de télétravailleurs actifs selon le nombre de jours par semaine ; "
+            "graphique-jours", CHART_TITLES["days"],
+            f"Nombre d'accords actifs selon le nombre de jours de télétravail par semaine ; "
             f"moyenne {number_fr(obs.average_days) if obs.average_days is not None else '—'} "
             "jour(s).",
             [(days_label(d), n) for d, n in obs.days_distribution]),
         "categories": bar_chart(
-            "graphique-categories", "Télétravailleurs actifs par catégorie",
+            "graphique-categories", CHART_TITLES["categories"],
             "Nombre de télétravailleurs actifs dans chaque catégorie de personnel.",
             [(b.label, b.teleworkers) for b in obs.by_category]),
         "departments": bar_chart(
-            "graphique-services", "Télétravailleurs actifs par service",
+            "graphique-services", CHART_TITLES["departments"],
             "Nombre de télétravailleurs actifs dans chaque service ou direction.",
             [(b.label, b.teleworkers) for b in obs.by_department]),
         "places": bar_chart(
-            "graphique-lieux", "Lieux de télétravail (domicile et tiers-lieux)",
+            "graphique-lieux", CHART_TITLES["places"],
             "Nombre d'accords actifs selon le lieu principal de télétravail.",
             obs.by_place),
         "trend_teleworkers": column_chart(
-            "graphique-tendance-teletravailleurs", "Télétravailleurs par mois (12 derniers mois)",
+            "graphique-tendance-teletravailleurs", CHART_TITLES["trend_teleworkers"],
             "Nombre de salariés couverts par un accord de télétravail chaque mois.",
             [(m.label, m.teleworkers) for m in trend]),
         "trend_km": column_chart(
-            "graphique-tendance-km", "Kilomètres de trajet évités par mois (12 derniers mois)",
+            "graphique-tendance-km", CHART_TITLES["trend_km"],
             "Estimation des kilomètres domicile-travail évités chaque mois (aller et retour).",
             [(m.label, m.km) for m in trend]),
         "trend_budget": column_chart(
-            "graphique-tendance-budget", "Budget mensuel des indemnités (12 derniers mois)",
+            "graphique-tendance-budget", CHART_TITLES["trend_budget"],
             "Estimation du montant des indemnités de télétravail de chaque mois, en euros.",
             [(m.label, m.budget) for m in trend], value_text=lambda v: number_fr(v, 0)),
     }
@@ -82,7 +94,8 @@ def pdf_context(obs: Observatory, employer_name: str, generated: datetime) -> di
         "employer": employer_name or "Employeur",
         "reference": f"Observatoire du {date_fr(obs.today)}",
         "today": date_fr(obs.today),
-        "generated": generated.strftime("%d/%m/%Y à %H:%M"),
+        "generated": generated.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M"),
+        "titles": CHART_TITLES,
         "key_figures": [
             ("Postes télétravaillables",
              f"{obs.eligible_posts} sur {obs.posts} ({percent(obs.eligible_share)})"),

@@ -13,7 +13,13 @@ from hrtele.auth.access import current_actor, require_hr
 from hrtele.documents.render import DocumentRenderError
 from hrtele.extensions import db
 from hrtele.models import Employer
-from hrtele.observatory.report import charts, percent, render_observatory_pdf
+from hrtele.observatory.report import (
+    CHART_TITLES,
+    REQUEST_LABELS,
+    charts,
+    percent,
+    render_observatory_pdf,
+)
 from hrtele.observatory.services import compute_observatory
 from hrtele.web.errors import FrenchHTTPError
 from hrtele.web.labels import LABELS
@@ -30,9 +36,10 @@ def index():
         "observatory/index.html",
         obs=obs,
         charts=charts(obs),
+        titles=CHART_TITLES,
         percent=percent,
         mode_labels=LABELS["commute_mode"],
-        status_labels=LABELS["request_status"],
+        status_labels=REQUEST_LABELS,
     )
 
 

@@ -387,9 +387,15 @@ def _months_subquery(months: list[tuple[int, int]]):
     return union_all(*selects).subquery("months")
 
 
-def _trend(obs: Observatory, months: list[tuple[int, int]], default_cap: Decimal | None) -> None:
-    m = _months_subquery(months)
-    start = _day_number(Agreement.start_date)
+_FAR_FUTURE = 10**7  # day number standing for « no end » in the suspension arithmetic
+
+
+def _counted_agreements_cte(window_first: date, window_last: date, default_cap: Decimal | None):
+    """Agreements counting for payroll in the window, reduced to day numbers once (materialised).
+
+    Converting dates to day numbers is the costly part on SQLite (julianday parses text); doing
+    it once per agreement, before the join with the months, keeps the trend query fast.
+    """
     end_fixed = _day_number(Agreement.end_date)
     end_notice = _day_number(Agreement.ending_effective_date) - 1
     last_day = case(
@@ -398,56 +404,78 @@ def _trend(obs: Observatory, months: list[tuple[int, int]], default_cap: Decimal
         (end_fixed < end_notice, end_fixed),
         else_=end_notice,
     )
-    lo = _greater(start, m.c.m_first)
-    hi = case((last_day.is_(None), m.c.m_last), (last_day > m.c.m_last, m.c.m_last),
-              else_=last_day)
-    covered = hi - lo + 1
-    s_lo = _day_number(Agreement.suspension_start_date)
-    s_hi = case(
+    suspension_end = case(
         (Agreement.suspension_end_date.isnot(None), _day_number(Agreement.suspension_end_date)),
-        (Agreement.status.in_(OPEN_SUSPENSION_STATUSES), hi),
+        (Agreement.status.in_(OPEN_SUSPENSION_STATUSES), literal(_FAR_FUTURE)),
         else_=None,
-    )
-    overlap = _lesser(hi, s_hi) - _greater(lo, s_lo) + 1
-    suspended = case(
-        (and_(s_lo.isnot(None), s_hi.isnot(None), overlap > 0), overlap), else_=0
-    )
-    days_covered = covered - suspended  # calendar days of telework in the month
-    dpw = Agreement.days_per_week
-    weekly_days = dpw * days_covered  # Σ → × ratio = telework days
-    monthly = case(
-        (Agreement.allowance_scheme == "flat_monthly",
-         Agreement.allowance_amount * days_covered / m.c.m_dim),
-        (Agreement.allowance_scheme == "per_weekly_day",
-         Agreement.allowance_amount * dpw * days_covered / m.c.m_dim),
-        (Agreement.allowance_scheme == "per_day",
-         Agreement.allowance_amount * dpw * days_covered * m.c.m_ratio),
-        (and_(Agreement.allowance_scheme == "one_off", start >= m.c.m_first,
-              start <= m.c.m_last), Agreement.allowance_amount),
-        else_=0,
     )
     cap = (Agreement.allowance_monthly_cap if default_cap is None
            else func.coalesce(Agreement.allowance_monthly_cap, literal(default_cap)))
-    capped = case((and_(cap.isnot(None), monthly > cap), cap), else_=monthly)
-    stmt = (
+    return (
         select(
-            m.c.mkey,
-            Employee.commute_mode,
-            func.count(func.distinct(Agreement.employee_id)),
-            func.sum(weekly_days * m.c.m_ratio),
-            func.sum(Employee.commute_km * weekly_days * m.c.m_ratio),
-            func.sum(capped),
+            Agreement.employee_id.label("employee_id"),
+            _day_number(Agreement.start_date).label("a_start"),
+            last_day.label("a_last"),
+            _day_number(Agreement.suspension_start_date).label("s_lo"),
+            suspension_end.label("s_hi"),
+            Agreement.days_per_week.label("dpw"),
+            Agreement.allowance_scheme.label("scheme"),
+            Agreement.allowance_amount.label("amount"),
+            cap.label("cap"),
+            Employee.commute_km.label("km"),
+            Employee.commute_mode.label("mode"),
         )
-        .select_from(Agreement)
         .join(Employee, Employee.id == Agreement.employee_id)
-        .join(m, and_(start <= m.c.m_last,
-                      or_(last_day.is_(None), last_day >= m.c.m_first)))
         .where(
             Agreement.status.in_(COUNTED_STATUSES),
+            Agreement.start_date <= window_last,
+            or_(Agreement.end_date.is_(None), Agreement.end_date >= window_first),
+            or_(Agreement.ending_effective_date.is_(None),
+                Agreement.ending_effective_date > window_first),
             not_(and_(Agreement.status == "ended", Agreement.end_date.is_(None),
                       Agreement.ending_effective_date.is_(None))),
         )
-        .group_by(m.c.mkey, Employee.commute_mode)
+        .cte("counted")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _trend(obs: Observatory, months: list[tuple[int, int]], default_cap: Decimal | None) -> None:
+    m = _months_subquery(months)
+    a = _counted_agreements_cte(month_bounds(*months[0])[0], month_bounds(*months[-1])[1],
+                                default_cap)
+    lo = _greater(a.c.a_start, m.c.m_first)
+    hi = case((a.c.a_last.is_(None), m.c.m_last), (a.c.a_last > m.c.m_last, m.c.m_last),
+              else_=a.c.a_last)
+    covered = hi - lo + 1
+    overlap = _lesser(hi, a.c.s_hi) - _greater(lo, a.c.s_lo) + 1
+    suspended = case(
+        (and_(a.c.s_lo.isnot(None), a.c.s_hi.isnot(None), overlap > 0), overlap), else_=0
+    )
+    days_covered = covered - suspended  # calendar days of telework in the month
+    weekly_days = a.c.dpw * days_covered  # Σ × working-day ratio = telework days
+    monthly = case(
+        (a.c.scheme == "flat_monthly", a.c.amount * days_covered / m.c.m_dim),
+        (a.c.scheme == "per_weekly_day", a.c.amount * a.c.dpw * days_covered / m.c.m_dim),
+        (a.c.scheme == "per_day", a.c.amount * a.c.dpw * days_covered * m.c.m_ratio),
+        (and_(a.c.scheme == "one_off", a.c.a_start >= m.c.m_first, a.c.a_start <= m.c.m_last),
+         a.c.amount),
+        else_=0,
+    )
+    capped = case((and_(a.c.cap.isnot(None), monthly > a.c.cap), a.c.cap), else_=monthly)
+    stmt = (
+        select(
+            m.c.mkey,
+            a.c.mode,
+            func.count(func.distinct(a.c.employee_id)),
+            func.sum(weekly_days * m.c.m_ratio),
+            func.sum(a.c.km * weekly_days * m.c.m_ratio),
+            func.sum(capped),
+        )
+        .select_from(a)
+        .join(m, and_(a.c.a_start <= m.c.m_last,
+                      or_(a.c.a_last.is_(None), a.c.a_last >= m.c.m_first)))
+        .group_by(m.c.mkey, a.c.mode)
     )
     factors = obs.co2_factors
     by_month = {f"{y:04d}-{mo:02d}": MonthFigures(y, mo) for y, mo in months}
@@ -465,8 +493,8 @@ def _trend(obs: Observatory, months: list[tuple[int, int]], default_cap: Decimal
         acc = raw[key]
         figures.days = _dec(acc["days"])
         figures.km = _dec(acc["km"], "1")
-        figures.hours = _dec(acc["km"] / obs.speed_kmh if obs.speed_kmh else 0, "1")
-        figures.co2_kg = _dec(acc["co2"], "1")
+        figures.hours = _dec(acc["km"] / obs.speed_kmh if obs.speed_kmh else 0)
+        figures.co2_kg = _dec(acc["co2"])
         figures.budget = _money(acc["budget"])
     obs.trend = list(by_month.values())
 

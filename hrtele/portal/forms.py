@@ -33,14 +33,18 @@ class PortalRequestForm(FlaskForm):
         places=1,
         minimum=Decimal("0.5"),
         maximum=5,
-        validators=[InputRequired(_l("Indiquez le nombre de jours souhaités par semaine.")),
-                    half_days],
+        validators=[
+            InputRequired(_l("Indiquez le nombre de jours souhaités par semaine.")),
+            half_days,
+        ],
     )
     wished_pattern = WeeklyPatternField(_l("Demi-journées souhaitées"))
     place_kind = RadioField(
         _l("Lieu du télétravail"),
-        choices=[SelectChoice(PLACE_HOME, _l("Mon domicile")),
-                 SelectChoice(PLACE_THIRD, _l("Un tiers-lieu"))],
+        choices=[
+            SelectChoice(PLACE_HOME, _l("Mon domicile")),
+            SelectChoice(PLACE_THIRD, _l("Un tiers-lieu")),
+        ],
         default=PLACE_HOME,
         validators=[DataRequired(_l("Choisissez le lieu : votre domicile ou un tiers-lieu."))],
     )
@@ -48,8 +52,10 @@ class PortalRequestForm(FlaskForm):
     motive = TextAreaField(
         _l("Motif de votre demande (facultatif)"),
         filters=[nfc, _strip],
-        validators=[Length(max=MAX_TEXT, message=_l("4 000 caractères au plus.")),
-                    no_control_chars],
+        validators=[
+            Length(max=MAX_TEXT, message=_l("4 000 caractères au plus.")),
+            no_control_chars,
+        ],
     )
 
     def validate_wished_pattern(self, field):
@@ -59,12 +65,15 @@ class PortalRequestForm(FlaskForm):
             return
         ticked = pattern_days(field.data)
         if ticked != days:
-            raise ValidationError(_l(
-                "Les demi-journées cochées représentent %(ticked)s jour(s) par semaine, et non "
-                "les %(days)s jour(s) indiqués : corrigez l'un ou l'autre, ou ne cochez rien "
-                "pour laisser les jours à convenir avec votre responsable.",
-                ticked=number_fr(ticked), days=number_fr(days),
-            ))
+            raise ValidationError(
+                _l(
+                    "Les demi-journées cochées représentent %(ticked)s jour(s) par semaine, et non "
+                    "les %(days)s jour(s) indiqués : corrigez l'un ou l'autre, ou ne cochez rien "
+                    "pour laisser les jours à convenir avec votre responsable.",
+                    ticked=number_fr(ticked),
+                    days=number_fr(days),
+                )
+            )
 
     def validate_third_place_id(self, field):
         """A third place must be picked from the list when « tiers-lieu » is chosen."""
@@ -80,12 +89,20 @@ class EndRequestForm(FlaskForm):
 
     effective_date = FrenchDateField(
         _l("Date de fin souhaitée (retour sur site à partir de ce jour)"),
-        validators=[InputRequired(_l("Indiquez la date à laquelle vous souhaitez arrêter le "
-                                    "télétravail (jj/mm/aaaa)."))],
+        validators=[
+            InputRequired(
+                _l(
+                    "Indiquez la date à laquelle vous souhaitez arrêter le "
+                    "télétravail (jj/mm/aaaa)."
+                )
+            )
+        ],
     )
     reason = TextAreaField(
         _l("Motif (facultatif)"),
         filters=[nfc, _strip],
-        validators=[Length(max=MAX_TEXT, message=_l("4 000 caractères au plus.")),
-                    no_control_chars],
+        validators=[
+            Length(max=MAX_TEXT, message=_l("4 000 caractères au plus.")),
+            no_control_chars,
+        ],
     )

@@ -9,7 +9,17 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from hrtele.auth.access import current_actor, get_visible_or_404, require_employee
 from hrtele.domain.dates import PHASE_ADAPTATION, format_date_fr
@@ -114,8 +124,10 @@ def acknowledge(document_id: int):
     if done:
         flash(f"Réception du document {document.reference} enregistrée le {when}.", "success")
     else:
-        flash(f"Vous aviez déjà accusé réception du document {document.reference} le {when}.",
-              "success")
+        flash(
+            f"Vous aviez déjà accusé réception du document {document.reference} le {when}.",
+            "success",
+        )
     return redirect(url_for("portal.documents"))
 
 
@@ -131,7 +143,9 @@ def new_request():
     form = PortalRequestForm()
     form.third_place_id.choices = third_place_choices()
     if form.validate_on_submit():
-        place_id = HOME_FROM_FILE if form.place_kind.data == PLACE_HOME else form.third_place_id.data
+        place_id = (
+            HOME_FROM_FILE if form.place_kind.data == PLACE_HOME else form.third_place_id.data
+        )
         data = {
             "wished_days": form.wished_days.data,
             "wished_pattern": form.wished_pattern.data,
@@ -144,8 +158,9 @@ def new_request():
         except RuleViolations as exc:
             db.session.rollback()
             mapping = {"place_id": _place_field(form)}
-            show_violations(form, [replace(v, field=mapping.get(v.field, v.field))
-                                   for v in exc.violations])
+            show_violations(
+                form, [replace(v, field=mapping.get(v.field, v.field)) for v in exc.violations]
+            )
         except BusinessRuleError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -177,8 +192,9 @@ def request_end_view():
     agreement = endable_agreement(employee.id)
     if agreement is None:
         status = 422 if request.method == "POST" else 200
-        return render_template("portal/request_end.html", agreement=None, form=None,
-                               terms=None), status
+        return render_template(
+            "portal/request_end.html", agreement=None, form=None, terms=None
+        ), status
     terms = end_terms(agreement, today)
     form = EndRequestForm()
     if request.method == "GET":

@@ -22,15 +22,17 @@ from hrtele.domain import lifecycle
 from hrtele.domain.dates import (
     PHASE_ADAPTATION,
     PHASE_AFTER_ADAPTATION,
-    PHASE_NOT_STARTED,
     annual_interview_due_dates,
     effective_end_date,
     format_date_fr,
-    notice_days_for_phase,
-    phase_on,
 )
 from hrtele.domain.pattern import EMPTY_PATTERN, describe_pattern, is_valid_pattern
-from hrtele.domain.rules import BASIS_ADAPTATION, BASIS_REVERSIBILITY, check_request, monthly_allowance
+from hrtele.domain.rules import (
+    BASIS_ADAPTATION,
+    BASIS_REVERSIBILITY,
+    check_request,
+    monthly_allowance,
+)
 from hrtele.domain.terms import RequestTerms, Violation
 from hrtele.domain_adapters import (
     RuleViolations,
@@ -41,6 +43,7 @@ from hrtele.domain_adapters import (
 )
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
+from hrtele.lifecycle.services import adaptation_end_of, notice_days
 from hrtele.models import (
     Absence,
     Agreement,
@@ -51,7 +54,6 @@ from hrtele.models import (
     EquipmentItem,
     IssuedDocument,
     Place,
-    Policy,
     PriorityInformation,
     SignedScan,
     TeleworkRequest,
@@ -59,14 +61,19 @@ from hrtele.models import (
     UserSession,
 )
 from hrtele.models.base import utcnow
-from hrtele.requests.services import HOME_FROM_FILE, create_request, paris_today, request_violations
+from hrtele.requests.services import create_request, paris_today, request_violations
 from hrtele.web.filters import number_fr
 from hrtele.web.labels import LABELS
 
 #: Agreements the employee sees as current (a draft is HR's working copy, not yet issued).
 LIVE_STATUSES: tuple[str, ...] = (
-    lifecycle.ISSUED, lifecycle.SIGNED, lifecycle.ADAPTATION, lifecycle.ACTIVE,
-    lifecycle.SUSPENDED, lifecycle.ENDING, lifecycle.IMPOSED,
+    lifecycle.ISSUED,
+    lifecycle.SIGNED,
+    lifecycle.ADAPTATION,
+    lifecycle.ACTIVE,
+    lifecycle.SUSPENDED,
+    lifecycle.ENDING,
+    lifecycle.IMPOSED,
 )
 #: Agreements shown in the history.
 PAST_STATUSES: tuple[str, ...] = (lifecycle.ENDED, lifecycle.CANCELLED)
@@ -128,18 +135,24 @@ def _monthly_allowance(agreement: Agreement) -> Decimal | None:
     return amount
 
 
-def _next_interview(agreement: Agreement, interviews: list[AnnualInterview],
-                    today: date) -> date | None:
+def _next_interview(
+    agreement: Agreement, interviews: list[AnnualInterview], today: date
+) -> date | None:
     """Next annual interview: set at the last one, else the agreement's date, else computed."""
     planned = [i.next_date for i in interviews if i.next_date is not None]
     if planned:
         return max(planned)
     if agreement.annual_interview_due_date is not None:
         return agreement.annual_interview_due_date
-    if agreement.status in (lifecycle.ADAPTATION, lifecycle.ACTIVE, lifecycle.SUSPENDED,
-                            lifecycle.SIGNED) and agreement.start_date is not None:
+    if (
+        agreement.status
+        in (lifecycle.ADAPTATION, lifecycle.ACTIVE, lifecycle.SUSPENDED, lifecycle.SIGNED)
+        and agreement.start_date is not None
+    ):
         try:
-            return annual_interview_due_dates(agreement.start_date, max(today, agreement.start_date))
+            return annual_interview_due_dates(
+                agreement.start_date, max(today, agreement.start_date)
+            )
         except OverflowError:
             return None
     return None
@@ -164,12 +177,14 @@ def my_agreements(employee_id: int, today: date) -> list[AgreementView]:
     interviews: dict[int, list[AnnualInterview]] = {i: [] for i in ids}
     if ids:
         for item in db.session.scalars(
-            select(EquipmentItem).where(EquipmentItem.agreement_id.in_(ids))
+            select(EquipmentItem)
+            .where(EquipmentItem.agreement_id.in_(ids))
             .order_by(EquipmentItem.issued_date, EquipmentItem.id)
         ):
             equipment[item.agreement_id].append(item)
         for interview in db.session.scalars(
-            select(AnnualInterview).where(AnnualInterview.agreement_id.in_(ids))
+            select(AnnualInterview)
+            .where(AnnualInterview.agreement_id.in_(ids))
             .order_by(AnnualInterview.held_date.desc(), AnnualInterview.id.desc())
         ):
             interviews[interview.agreement_id].append(interview)
@@ -256,8 +271,13 @@ def acknowledge_document(document: IssuedDocument, actor: User | None) -> bool:
         db.session.refresh(document, ["acknowledged_dt"])
         return False
     db.session.refresh(document, ["acknowledged_dt"])
-    record("update", IssuedDocument.__tablename__, document.id, actor,
-           {"acknowledged_dt": [None, now.isoformat()]})
+    record(
+        "update",
+        IssuedDocument.__tablename__,
+        document.id,
+        actor,
+        {"acknowledged_dt": [None, now.isoformat()]},
+    )
     return True
 
 
@@ -284,13 +304,15 @@ def third_place_choices() -> list[tuple[int, str]]:
 
 def request_precheck(employee: Employee, today: date) -> list[Violation]:
     """Points the employee should know before asking (post eligibility, seniority, rate)."""
-    return check_request(
+    out = check_request(
         RequestTerms(request_date=today, status="pending", wished_days=None),
         post_terms(employee.post),
         employee_terms(employee),
         policy_terms(employer_policy()),
         today,
     )
+    note = _live_agreement_note(employee.id)
+    return out if note is None else [*out, note]
 
 
 def max_days_hint(employee: Employee) -> str:
@@ -302,7 +324,8 @@ def max_days_hint(employee: Employee) -> str:
     text = gettext(
         "Jours ou demi-journées (par ex. 1,5). Plafond applicable à votre poste : %(cap)s jour(s) "
         "par semaine ; au moins %(onsite)s jour(s) sur site.",
-        cap=number_fr(cap), onsite=number_fr(terms.min_onsite_days_per_week),
+        cap=number_fr(cap),
+        onsite=number_fr(terms.min_onsite_days_per_week),
     )
     if not terms.half_days_allowed:
         text += " " + gettext("La politique de l'employeur n'autorise que des journées entières.")
@@ -317,8 +340,9 @@ def _lock_employee(employee_id: int) -> None:
 def _live_agreement_note(employee_id: int) -> Violation | None:
     status = db.session.scalar(
         select(Agreement.status)
-        .where(Agreement.employee_id == employee_id,
-               Agreement.status.in_(("draft",) + LIVE_STATUSES))
+        .where(
+            Agreement.employee_id == employee_id, Agreement.status.in_(("draft",) + LIVE_STATUSES)
+        )
         .order_by(Agreement.id.desc())
         .limit(1)
     )
@@ -336,8 +360,9 @@ def _live_agreement_note(employee_id: int) -> Violation | None:
     )
 
 
-def submit_request(employee: Employee, data: dict[str, Any], actor: User | None,
-                   today: date | None = None) -> tuple[TeleworkRequest, list[Violation]]:
+def submit_request(
+    employee: Employee, data: dict[str, Any], actor: User | None, today: date | None = None
+) -> tuple[TeleworkRequest, list[Violation]]:
     """Record the employee's own pending request; returns it with the warnings to show.
 
     Refused (nothing written) when a request is already pending or a rule blocks it; warnings
@@ -404,30 +429,24 @@ class EndTerms:
         return LABELS["ending_phase"].get(self.phase, self.phase)
 
 
-def _notice_setting(agreement: Agreement, policy: Policy | None, name: str) -> int:
-    value = getattr(agreement, name)
-    if value is None and policy is not None:
-        value = getattr(policy, name)
-    return int(value or 0)
-
-
 def end_phase(agreement: Agreement, today: date) -> str:
-    """Phase the notification of today falls in (the status wins over the dates when closed)."""
-    if agreement.status == lifecycle.ACTIVE:
+    """Phase a notice given today falls in: adaptation until its last day, then reversibility.
+
+    The dates decide when HR has not yet closed an adaptation period that is over: from the
+    day after its end, the avenant's reversibility clause and its notice delay apply.
+    """
+    if agreement.status != lifecycle.ADAPTATION:
         return PHASE_AFTER_ADAPTATION
-    phase = phase_on(agreement.start_date, agreement.adaptation_end_date, today)
-    return PHASE_ADAPTATION if phase == PHASE_NOT_STARTED else phase
+    end = adaptation_end_of(agreement)
+    if end is not None and today > end:
+        return PHASE_AFTER_ADAPTATION
+    return PHASE_ADAPTATION
 
 
 def end_terms(agreement: Agreement, today: date) -> EndTerms:
     """Phase, notice delay and the range of effective end dates possible if notified today."""
-    policy = employer_policy()
     phase = end_phase(agreement, today)
-    notice = notice_days_for_phase(
-        phase,
-        _notice_setting(agreement, policy, "notice_days_during_adaptation"),
-        _notice_setting(agreement, policy, "notice_days_after_adaptation"),
-    )
+    notice = notice_days(agreement, phase)  # the agreement's delay, else the policy's
     earliest = effective_end_date(today, notice)
     latest = earliest + MAX_END_DELAY
     if agreement.end_date is not None:
@@ -475,54 +494,66 @@ def notice_explanation(terms: EndTerms) -> str:
 
 def _check_end_date(agreement: Agreement, terms: EndTerms, wished: date) -> None:
     if wished < terms.earliest:
-        raise RuleViolations([Violation(
-            field="effective_date",
-            message=gettext(
-                "La date souhaitée (%(wished)s) ne respecte pas le délai de prévenance de "
-                "%(days)s : notifiée aujourd'hui (%(today)s), la fin du télétravail peut prendre "
-                "effet au plus tôt le %(earliest)s.",
-                wished=format_date_fr(wished), days=_days_fr(terms.notice_days),
-                today=format_date_fr(terms.notification_date),
-                earliest=format_date_fr(terms.earliest),
-            ),
-            basis=terms.basis,
-            blocking=True,
-        )])
+        raise RuleViolations(
+            [
+                Violation(
+                    field="effective_date",
+                    message=gettext(
+                        "La date souhaitée (%(wished)s) ne respecte pas le délai de prévenance de "
+                        "%(days)s : notifiée aujourd'hui (%(today)s), la fin du télétravail peut prendre "
+                        "effet au plus tôt le %(earliest)s.",
+                        wished=format_date_fr(wished),
+                        days=_days_fr(terms.notice_days),
+                        today=format_date_fr(terms.notification_date),
+                        earliest=format_date_fr(terms.earliest),
+                    ),
+                    basis=terms.basis,
+                    blocking=True,
+                )
+            ]
+        )
     if agreement.end_date is not None and wished > agreement.end_date:
-        raise RuleViolations([Violation(
-            field="effective_date",
-            message=gettext(
-                "Votre accord de télétravail prend fin le %(end)s : choisissez une date de fin "
-                "au plus tard à cette date.",
-                end=format_date_fr(agreement.end_date),
-            ),
-            basis="",
-            blocking=True,
-        )])
+        raise RuleViolations(
+            [
+                Violation(
+                    field="effective_date",
+                    message=gettext(
+                        "Votre accord de télétravail prend fin le %(end)s : choisissez une date de fin "
+                        "au plus tard à cette date.",
+                        end=format_date_fr(agreement.end_date),
+                    ),
+                    basis="",
+                    blocking=True,
+                )
+            ]
+        )
     if wished > terms.earliest + MAX_END_DELAY:
-        raise RuleViolations([Violation(
-            field="effective_date",
-            message=gettext(
-                "Date trop lointaine : choisissez une date de fin au plus tard le %(latest)s "
-                "(un an après la date la plus proche possible).",
-                latest=format_date_fr(terms.earliest + MAX_END_DELAY),
-            ),
-            basis="",
-            blocking=True,
-        )])
+        raise RuleViolations(
+            [
+                Violation(
+                    field="effective_date",
+                    message=gettext(
+                        "Date trop lointaine : choisissez une date de fin au plus tard le %(latest)s "
+                        "(un an après la date la plus proche possible).",
+                        latest=format_date_fr(terms.earliest + MAX_END_DELAY),
+                    ),
+                    basis="",
+                    blocking=True,
+                )
+            ]
+        )
 
 
-def request_end(agreement: Agreement, wished: date, reason: str, actor: User | None,
-                today: date | None = None) -> Agreement:
+def request_end(
+    agreement: Agreement, wished: date, reason: str, actor: User | None, today: date | None = None
+) -> Agreement:
     """Notify the end of telework at the employee's initiative (status « ending »).
 
     Checks the notice delay of the current phase, applies the ``notify_end`` transition of the
     state machine, stores the ending_* facts, appends the timeline event and audits it.
     """
     today = today or paris_today()
-    db.session.execute(
-        select(Agreement.id).where(Agreement.id == agreement.id).with_for_update()
-    )
+    db.session.execute(select(Agreement.id).where(Agreement.id == agreement.id).with_for_update())
     db.session.refresh(agreement)
     if agreement.status not in ENDABLE_STATUSES:
         raise BusinessRuleError(
@@ -539,7 +570,8 @@ def request_end(agreement: Agreement, wished: date, reason: str, actor: User | N
             agreement.status,
             lifecycle.NOTIFY_END,
             lifecycle.TransitionContext(
-                mutual_agreement=False, has_reversibility_clause=terms.has_reversibility_clause,
+                mutual_agreement=False,
+                has_reversibility_clause=terms.has_reversibility_clause,
             ),
         )
     except lifecycle.TransitionRefused as exc:
@@ -547,16 +579,27 @@ def request_end(agreement: Agreement, wished: date, reason: str, actor: User | N
             exc.message + " " + gettext("Adressez-vous au service des ressources humaines.")
         ) from None
     from_state = agreement.status
+    reason = reason.strip()
     agreement.status = target
     agreement.ending_initiative = "employee"
     agreement.ending_notification_date = today
     agreement.ending_effective_date = wished
-    agreement.ending_reason = reason.strip()
+    agreement.ending_reason = reason
+    # No postal method and no return arrangements yet: HR records them when it issues the
+    # written notice (documents area); the notice reads the phase and delay stored here.
     agreement.ending_phase = terms.phase
     agreement.ending_notice_days = terms.notice_days
     agreement.is_end_mutual = False
     changes = changed_fields(agreement)
-    db.session.flush()
+    note = gettext(
+        "À l'initiative du salarié, demandée depuis son espace le %(today)s ; délai de "
+        "prévenance de %(days)s ; fin effective le %(end)s.",
+        today=format_date_fr(today),
+        days=_days_fr(terms.notice_days),
+        end=format_date_fr(wished),
+    )
+    if reason:
+        note += " " + gettext("Motif : %(reason)s", reason=reason)
     db.session.add(
         AgreementEvent(
             agreement_id=agreement.id,
@@ -564,15 +607,24 @@ def request_end(agreement: Agreement, wished: date, reason: str, actor: User | N
             from_state=from_state,
             to_state=target,
             event_date=today,
-            note=gettext(
-                "Fin demandée par le salarié depuis son espace, effective le %(date)s.",
-                date=format_date_fr(wished),
-            ),
+            note=note[:4000],
             actor_id=actor.id if actor is not None else None,
         )
     )
-    record("transition", Agreement.__tablename__, agreement.id, actor,
-           {"event": lifecycle.NOTIFY_END, **changes})
+    db.session.flush()
+    record(
+        "transition",
+        Agreement.__tablename__,
+        agreement.id,
+        actor,
+        {
+            "event": lifecycle.NOTIFY_END,
+            "from": from_state,
+            "to": target,
+            "event_date": today.isoformat(),
+            **{k: v for k, v in changes.items() if k != "status"},
+        },
+    )
     return agreement
 
 
@@ -605,8 +657,13 @@ def _columns(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 def _place(place: Place | None) -> dict[str, Any] | None:
     if place is None:
         return None
-    return {"id": place.id, "kind": place.kind, "name": place.name, "address": place.address,
-            "third_place_type": place.third_place_type}
+    return {
+        "id": place.id,
+        "kind": place.kind,
+        "name": place.name,
+        "address": place.address,
+        "third_place_type": place.third_place_type,
+    }
 
 
 def _actor_view(entry_actor_id: int | None, me: User, roles: dict[int, str]) -> str:
@@ -620,19 +677,29 @@ def _actor_view(entry_actor_id: int | None, me: User, roles: dict[int, str]) -> 
 
 
 def _audit_about(me: User, employee: Employee, ids: dict[str, list[int]]) -> list[dict]:
-    conditions = [AuditEntry.actor_id == me.id,
-                  and_(AuditEntry.object_type == User.__tablename__, AuditEntry.object_id == me.id),
-                  and_(AuditEntry.object_type == Employee.__tablename__,
-                       AuditEntry.object_id == employee.id)]
+    conditions = [
+        AuditEntry.actor_id == me.id,
+        and_(AuditEntry.object_type == User.__tablename__, AuditEntry.object_id == me.id),
+        and_(AuditEntry.object_type == Employee.__tablename__, AuditEntry.object_id == employee.id),
+    ]
     for table, values in ids.items():
         if values:
-            conditions.append(and_(AuditEntry.object_type == table, AuditEntry.object_id.in_(values)))
-    entries = list(db.session.scalars(
-        select(AuditEntry).where(or_(false(), *conditions)).order_by(AuditEntry.at_dt, AuditEntry.id)
-    ))
+            conditions.append(
+                and_(AuditEntry.object_type == table, AuditEntry.object_id.in_(values))
+            )
+    entries = list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(or_(false(), *conditions))
+            .order_by(AuditEntry.at_dt, AuditEntry.id)
+        )
+    )
     actor_ids = {e.actor_id for e in entries if e.actor_id is not None and e.actor_id != me.id}
-    roles = dict(db.session.execute(select(User.id, User.role).where(User.id.in_(actor_ids))).all()) \
-        if actor_ids else {}
+    roles = (
+        dict(db.session.execute(select(User.id, User.role).where(User.id.in_(actor_ids))).all())
+        if actor_ids
+        else {}
+    )
     out = []
     for e in entries:
         try:
@@ -656,52 +723,97 @@ def _audit_about(me: User, employee: Employee, ids: dict[str, list[int]]) -> lis
 def build_export(employee: Employee, me: User, today: date | None = None) -> dict[str, Any]:
     """Everything the application holds about ``employee`` (metadata of documents, no bytes)."""
     today = today or paris_today()
-    requests = list(db.session.scalars(
-        select(TeleworkRequest).where(TeleworkRequest.employee_id == employee.id)
-        .options(joinedload(TeleworkRequest.place)).order_by(TeleworkRequest.id)
-    ))
-    agreements = list(db.session.scalars(
-        select(Agreement).where(Agreement.employee_id == employee.id)
-        .options(joinedload(Agreement.place), joinedload(Agreement.second_place),
-                 selectinload(Agreement.events))
-        .order_by(Agreement.id)
-    ).unique())
+    requests = list(
+        db.session.scalars(
+            select(TeleworkRequest)
+            .where(TeleworkRequest.employee_id == employee.id)
+            .options(joinedload(TeleworkRequest.place))
+            .order_by(TeleworkRequest.id)
+        )
+    )
+    agreements = list(
+        db.session.scalars(
+            select(Agreement)
+            .where(Agreement.employee_id == employee.id)
+            .options(
+                joinedload(Agreement.place),
+                joinedload(Agreement.second_place),
+                selectinload(Agreement.events),
+            )
+            .order_by(Agreement.id)
+        ).unique()
+    )
     agreement_ids = [a.id for a in agreements]
-    equipment = list(db.session.scalars(
-        select(EquipmentItem).where(EquipmentItem.agreement_id.in_(agreement_ids))
-        .order_by(EquipmentItem.id)
-    )) if agreement_ids else []
-    interviews = list(db.session.scalars(
-        select(AnnualInterview).where(AnnualInterview.agreement_id.in_(agreement_ids))
-        .order_by(AnnualInterview.id)
-    )) if agreement_ids else []
-    documents = list(db.session.scalars(my_documents_stmt(employee.id).order_by(None)
-                                        .order_by(IssuedDocument.id)))
+    equipment = (
+        list(
+            db.session.scalars(
+                select(EquipmentItem)
+                .where(EquipmentItem.agreement_id.in_(agreement_ids))
+                .order_by(EquipmentItem.id)
+            )
+        )
+        if agreement_ids
+        else []
+    )
+    interviews = (
+        list(
+            db.session.scalars(
+                select(AnnualInterview)
+                .where(AnnualInterview.agreement_id.in_(agreement_ids))
+                .order_by(AnnualInterview.id)
+            )
+        )
+        if agreement_ids
+        else []
+    )
+    documents = list(
+        db.session.scalars(
+            my_documents_stmt(employee.id).order_by(None).order_by(IssuedDocument.id)
+        )
+    )
     document_ids = [d.id for d in documents]
-    scans = list(db.session.scalars(
-        select(SignedScan).where(SignedScan.document_id.in_(document_ids))
-        .order_by(SignedScan.id)
-    )) if document_ids else []
-    homes = list(db.session.scalars(
-        select(Place).where(Place.employee_id == employee.id).order_by(Place.id)
-    ))
-    absences = list(db.session.scalars(
-        select(Absence).where(Absence.employee_id == employee.id).order_by(Absence.absence_date)
-    ))
-    priority = list(db.session.execute(
-        select(PriorityInformation.informed_date, PriorityInformation.post_id)
-        .where(PriorityInformation.employee_id == employee.id)
-        .order_by(PriorityInformation.informed_date)
-    ))
-    sessions = list(db.session.scalars(
-        select(UserSession).where(UserSession.user_id == me.id).order_by(UserSession.id)
-    ))
+    scans = (
+        list(
+            db.session.scalars(
+                select(SignedScan)
+                .where(SignedScan.document_id.in_(document_ids))
+                .order_by(SignedScan.id)
+            )
+        )
+        if document_ids
+        else []
+    )
+    homes = list(
+        db.session.scalars(select(Place).where(Place.employee_id == employee.id).order_by(Place.id))
+    )
+    absences = list(
+        db.session.scalars(
+            select(Absence).where(Absence.employee_id == employee.id).order_by(Absence.absence_date)
+        )
+    )
+    priority = list(
+        db.session.execute(
+            select(PriorityInformation.informed_date, PriorityInformation.post_id)
+            .where(PriorityInformation.employee_id == employee.id)
+            .order_by(PriorityInformation.informed_date)
+        )
+    )
+    sessions = list(
+        db.session.scalars(
+            select(UserSession).where(UserSession.user_id == me.id).order_by(UserSession.id)
+        )
+    )
     post = employee.post
     snapshots: dict[int, Any] = {}
-    snapshot_rows = db.session.execute(
-        select(IssuedDocument.id, IssuedDocument.snapshot_json)
-        .where(IssuedDocument.id.in_(document_ids))
-    ) if document_ids else []
+    snapshot_rows = (
+        db.session.execute(
+            select(IssuedDocument.id, IssuedDocument.snapshot_json).where(
+                IssuedDocument.id.in_(document_ids)
+            )
+        )
+        if document_ids
+        else []
+    )
     for doc_id, raw in snapshot_rows:
         try:
             snapshots[doc_id] = json.loads(raw)
@@ -734,7 +846,9 @@ def build_export(employee: Employee, me: User, today: date | None = None) -> dic
             "category": employee.category.label if employee.category else None,
             "manager": employee.manager.full_name if employee.manager else None,
         },
-        "post": None if post is None else {
+        "post": None
+        if post is None
+        else {
             **_columns(post),
             "establishment": post.establishment.name if post.establishment else None,
             "category": post.category.label if post.category else None,
@@ -761,7 +875,8 @@ def build_export(employee: Employee, me: User, today: date | None = None) -> dic
                 "snapshot": snapshots.get(d.id),
                 "signed_scans": [
                     _columns(s, skip=("pdf_bytes", "uploaded_by_id"))
-                    for s in scans if s.document_id == d.id
+                    for s in scans
+                    if s.document_id == d.id
                 ],
             }
             for d in documents

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import has_request_context, url_for
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from hrtele.domain import dates
@@ -242,7 +242,11 @@ def _attestations_stmt(today: date) -> Select:
     return (
         _with_employee(select(*_agreement_cols(), Agreement.status,
                               Agreement.insurance_received_date, Agreement.insurance_expiry_date,
-                              Agreement.electrical_statement_date, place.kind.label("place_kind")))
+                              Agreement.electrical_statement_date, place.kind.label("place_kind"),
+                              # the policy travels with each row: no query per row
+                              literal(policy.insurance_required).label("insurance_required"),
+                              literal(policy.electrical_statement_required)
+                              .label("electrical_required")))
         .outerjoin(place, place.id == Agreement.place_id)
         .where(Agreement.status.in_(ATTESTATION_STATES), Agreement.kind == "regular",
                or_(*problems))
@@ -251,10 +255,9 @@ def _attestations_stmt(today: date) -> Select:
 
 
 def _attestations_item(row: Any, today: date) -> Item:
-    policy = policy_terms(employer_policy())
     parts = []
     urgent = False
-    if row.insurance_received_date is None and policy.insurance_required:
+    if row.insurance_received_date is None and row.insurance_required:
         parts.append("attestation d'assurance habitation manquante")
         urgent = urgent or row.status not in (lc.ISSUED,)
     elif row.insurance_expiry_date is not None and row.insurance_expiry_date < today:
@@ -262,7 +265,7 @@ def _attestations_item(row: Any, today: date) -> Item:
         urgent = True
     elif row.insurance_expiry_date is not None:
         parts.append(f"attestation d'assurance expirant le {fmt(row.insurance_expiry_date)}")
-    if (row.electrical_statement_date is None and policy.electrical_statement_required
+    if (row.electrical_statement_date is None and row.electrical_required
             and row.place_kind in (None, "home")):
         parts.append("attestation de conformité électrique du domicile manquante")
         urgent = urgent or row.status not in (lc.ISSUED,)

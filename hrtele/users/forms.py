@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from hrtele.web.forms import TrimmedStringField, VersionField, no_control_chars
 from hrtele.web.labels import LABELS
@@ -28,11 +28,11 @@ class UserCreateForm(FlaskForm):
     role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
     personnel_number = TrimmedStringField(
         "Matricule du salarié (rôle Salarié)",
-        validators=[Optional(), Length(max=30, message="30 caractères au plus."), no_control_chars],
+        validators=[Length(max=30, message="30 caractères au plus."), no_control_chars],
     )
 
     def validate_personnel_number(self, field):
-        if self.role.data == "employee" and not field.data:
+        if self.role.data == "employee" and not (field.data or "").strip():
             raise ValidationError("Un compte salarié doit être rattaché à un salarié : indiquez son matricule.")
 
 

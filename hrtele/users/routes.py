@@ -92,7 +92,8 @@ def create():
             if form.role.data == "employee":
                 employee_id = db.session.scalar(
                     select(Employee.id).where(
-                        func.lower(Employee.personnel_number) == form.personnel_number.data.lower()
+                        func.lower(Employee.personnel_number)
+                        == (form.personnel_number.data or "").lower()
                     )
                 )
                 if employee_id is None:

@@ -22,13 +22,15 @@ def date_fr(value: date | datetime | None) -> str:
 
 
 def datetime_fr(value: datetime | None) -> str:
-    """dd/mm/yyyy hh:mm in Europe/Paris time."""
+    """dd/mm/yyyy hh:mm in Europe/Paris time (naive values are UTC: SQLite drops the zone)."""
     if value is None:
         return ""
+    from datetime import UTC
     from zoneinfo import ZoneInfo
 
-    if value.tzinfo is not None:
-        value = value.astimezone(ZoneInfo("Europe/Paris"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(ZoneInfo("Europe/Paris"))
     return value.strftime("%d/%m/%Y %H:%M")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, current_app, request
 from werkzeug.routing import IntegerConverter
 
 CSP = (
@@ -35,9 +35,29 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class LimitedRequest(Request):
+    """Request whose non-multipart bodies are capped at MAX_FORM_BODY (uploads keep the full limit).
+
+    Werkzeug bounds url-encoded forms by MAX_CONTENT_LENGTH only, which is sized for uploads.
+    """
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        limit = Request.max_content_length.fget(self)  # type: ignore[attr-defined]
+        small = current_app.config.get("MAX_FORM_BODY") if current_app else None
+        if small and self.mimetype != "multipart/form-data" and (limit is None or small < limit):
+            return small
+        return limit
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)  # type: ignore[attr-defined]
+
+
 def install_url_converters(app: Flask) -> None:
-    """Replace the int converter before any route is registered."""
+    """Replace the int converter before any route is registered (and cap plain request bodies)."""
     app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = LimitedRequest
 
 
 def register(app: Flask) -> None:

@@ -330,3 +330,33 @@ def test_today_is_an_argument(setup):
     later = START + timedelta(days=60)
     fields = {(v.field, v.blocking) for v in agreement_violations(setup["data"], later)}
     assert ("start_date", False) in fields
+
+
+def test_running_agreement_is_not_flagged_as_back_dated(setup):
+    agreement = _stored(setup, "active")
+    much_later = START + timedelta(days=200)
+    assert all(v.field != "start_date" for v in current_violations(agreement, much_later))
+    # An amendment months after the start needs no confirmation for the start date.
+    amend_agreement(
+        agreement,
+        dict(setup["data"], allowance_amount=Decimal("9.00")),
+        agreement.version,
+        setup["actor"],
+        False,
+        much_later,
+    )
+    db.session.commit()
+    assert agreement.allowance_amount == Decimal("9.00")
+    # A draft still gets the warning.
+    fields = {(v.field, v.blocking) for v in agreement_violations(setup["data"], much_later)}
+    assert ("start_date", False) in fields
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"), [("exceptional", "imposed"), ("regular", "ended"), ("regular", "cancelled")]
+)
+def test_live_check_not_applicable(setup, kind, status):
+    agreement = _stored(setup, status)
+    agreement.kind = kind
+    db.session.commit()
+    assert current_violations(agreement, TODAY) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pypdf
@@ -305,46 +305,42 @@ def test_record_existing_amendment_keeps_the_status(db_session, hr):
 # --------------------------------------------------------------------------- immutability (DB)
 
 
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "UPDATE issued_documents SET pdf_bytes = :blob WHERE id = :id",
-        "UPDATE issued_documents SET sha256 = 'x' WHERE id = :id",
-        "UPDATE issued_documents SET snapshot_json = '{}' WHERE id = :id",
-        "UPDATE issued_documents SET reference = 'AV-FAUX' WHERE id = :id",
-        "DELETE FROM issued_documents WHERE id = :id",
-    ],
+FROZEN_STATEMENTS = (
+    "UPDATE issued_documents SET pdf_bytes = :blob WHERE id = :id",
+    "UPDATE issued_documents SET sha256 = 'x' WHERE id = :id",
+    "UPDATE issued_documents SET snapshot_json = '{}' WHERE id = :id",
+    "UPDATE issued_documents SET reference = 'AV-FAUX', size = 1 WHERE id = :id",
+    "DELETE FROM issued_documents WHERE id = :id",
 )
-def test_database_refuses_changing_or_deleting_an_issued_document(db_session, hr, statement):
+
+
+def test_database_keeps_issued_documents_immutable(db_session, hr):
     document = _issue(agreement_variant("full_days-none"), hr)
     doc_id, sha = document.id, document.sha256
-    with pytest.raises(IntegrityError):
-        db.session.execute(text(statement), {"id": doc_id, "blob": b"%PDF-fake"})
-        db.session.flush()
-    db.session.rollback()
+    for statement in FROZEN_STATEMENTS:
+        with pytest.raises(IntegrityError):
+            db.session.execute(text(statement), {"id": doc_id, "blob": b"%PDF-fake"})
+            db.session.flush()
+        db.session.rollback()
     stored = db.session.get(IssuedDocument, doc_id)
     assert stored is not None and stored.sha256 == sha
     assert hashlib.sha256(stored.pdf_bytes).hexdigest() == sha
 
-
-def test_bookkeeping_columns_stay_mutable(db_session, hr):
-    document = _issue(agreement_variant("full_days-none"), hr)
+    # The bookkeeping flags stay mutable.
     db.session.execute(
         text(
             "UPDATE issued_documents SET is_superseded = :flag, acknowledged_dt = :when "
             "WHERE id = :id"
         ),
-        {"flag": True, "when": "2026-11-21 10:00:00+00:00", "id": document.id},
+        {"flag": True, "when": datetime(2026, 11, 21, 10, tzinfo=UTC), "id": doc_id},
     )
     db.session.commit()
     db.session.expire_all()
-    stored = db.session.get(IssuedDocument, document.id)
+    stored = db.session.get(IssuedDocument, doc_id)
     assert stored.is_superseded is True and stored.acknowledged_dt is not None
 
-
-def test_signed_scans_are_append_only(db_session, hr):
-    document = _issue(agreement_variant("full_days-none"), hr)
-    scan = services.attach_scan(document, "signé.pdf", document.pdf_bytes, hr, 5_000_000)
+    # Signed scans are append-only.
+    scan = services.attach_scan(stored, "signé.pdf", stored.pdf_bytes, hr, 5_000_000)
     db.session.commit()
     for statement in (
         "UPDATE signed_scans SET filename = 'autre.pdf' WHERE id = :id",

@@ -112,9 +112,7 @@ def test_warnings_refuse_unless_confirmed(db_session, hr, employee):
     assert req.wished_days == Decimal("3")
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
+BLOCKING_REQUEST_INPUT = [
         ({"request_date": date(2026, 11, 25)}, "request_date"),  # after TODAY
         ({"request_date": None}, "request_date"),
         ({"wished_days": None}, "wished_days"),
@@ -126,14 +124,16 @@ def test_warnings_refuse_unless_confirmed(db_session, hr, employee):
         ({"employee_id": 999999}, "employee_id"),
         ({"place_id": 999999}, "place_id"),
         ({"motive": "m" * 4001}, "motive"),
-    ],
-)
-def test_blocking_input_refuses_even_confirmed(db_session, hr, employee, changes, field):
-    with pytest.raises(RuleViolations) as caught:
-        create_request(request_data(employee.id, **changes), hr, confirm_warnings=True,
-                       today=TODAY)
-    assert field in {v.field for v in caught.value.blocking}
-    db_session.rollback()
+]
+
+
+def test_blocking_input_refuses_even_confirmed(db_session, hr, employee):
+    for changes, field in BLOCKING_REQUEST_INPUT:
+        with pytest.raises(RuleViolations) as caught:
+            create_request(request_data(employee.id, **changes), hr, confirm_warnings=True,
+                           today=TODAY)
+        assert field in {v.field for v in caught.value.blocking}, changes
+        db_session.rollback()
     assert count(db_session, TeleworkRequest) == 0
 
 
@@ -203,31 +203,29 @@ def test_withdraw(db_session, hr, pending):
     assert pending.status == "withdrawn" and days_waited(pending) == 18
 
 
-@pytest.mark.parametrize("status", ["accepted", "refused", "withdrawn"])
-def test_decided_requests_are_final(db_session, hr, employee, status):
-    req = make_request(employee_id=employee.id, request_date=date(2026, 11, 2), status=status,
-                       decision_date=date(2026, 11, 5))
-    for action in (
-        lambda: accept_request(req, TODAY, req.version, hr, today=TODAY),
-        lambda: refuse_request(req, "Motif", TODAY, req.version, hr, today=TODAY),
-        lambda: withdraw_request(req, TODAY, req.version, hr, today=TODAY),
-    ):
-        with pytest.raises(TransitionRefused, match="Impossible"):
-            action()
-        db_session.rollback()
-    assert db_session.get(TeleworkRequest, req.id).status == status
+def test_decided_requests_are_final(db_session, hr, employee):
+    for status in ("accepted", "refused", "withdrawn"):
+        req = make_request(employee_id=employee.id, request_date=date(2026, 11, 2),
+                           status=status, decision_date=date(2026, 11, 5))
+        for action, args in (
+            (accept_request, ()),
+            (refuse_request, ("Motif",)),
+            (withdraw_request, ()),
+        ):
+            with pytest.raises(TransitionRefused, match="Impossible"):
+                action(req, *args, TODAY, req.version, hr, today=TODAY)
+            db_session.rollback()
+        assert db_session.get(TeleworkRequest, req.id).status == status
     assert db_session.scalar(
         select(func.count(AuditEntry.id)).where(AuditEntry.action == "transition")) == 0
 
 
-@pytest.mark.parametrize(
-    "decision_date", [None, date(2026, 11, 1), TODAY + timedelta(days=1)]
-)
-def test_decision_date_is_checked(db_session, hr, pending, decision_date):
-    with pytest.raises(RuleViolations) as caught:
-        accept_request(pending, decision_date, pending.version, hr, today=TODAY)
-    assert caught.value.blocking[0].field == "decision_date"
-    db_session.rollback()
+def test_decision_date_is_checked(db_session, hr, pending):
+    for decision_date in (None, date(2026, 11, 1), TODAY + timedelta(days=1)):
+        with pytest.raises(RuleViolations) as caught:
+            accept_request(pending, decision_date, pending.version, hr, today=TODAY)
+        assert caught.value.blocking[0].field == "decision_date"
+        db_session.rollback()
     assert db_session.get(TeleworkRequest, pending.id).status == "pending"
 
 
@@ -270,9 +268,7 @@ def test_create_employee_and_duplicate_number(db_session, hr):
     assert caught.value.blocking[0].field == "personnel_number"
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
+BAD_EMPLOYEE_DATA = [
         ({"working_time_rate": 0}, "working_time_rate"),
         ({"working_time_rate": 101}, "working_time_rate"),
         ({"commute_km": Decimal("-1")}, "commute_km"),
@@ -283,13 +279,15 @@ def test_create_employee_and_duplicate_number(db_session, hr):
         ({"manager_id": 999999}, "manager_id"),
         ({"first_name": " "}, "first_name"),
         ({"personnel_number": ""}, "personnel_number"),
-    ],
-)
-def test_create_employee_refuses_bad_data(db_session, hr, changes, field):
-    with pytest.raises(RuleViolations) as caught:
-        create_employee(employee_data(**changes), hr)
-    assert field in {v.field for v in caught.value.violations}
-    db_session.rollback()
+]
+
+
+def test_create_employee_refuses_bad_data(db_session, hr):
+    for changes, field in BAD_EMPLOYEE_DATA:
+        with pytest.raises(RuleViolations) as caught:
+            create_employee(employee_data(**changes), hr)
+        assert field in {v.field for v in caught.value.violations}, changes
+        db_session.rollback()
     assert count(db_session, Employee) == 0
 
 

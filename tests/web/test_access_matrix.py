@@ -147,6 +147,16 @@ RULES: dict[str, Rule] = {
     "policy.employer": Rule("hr"),
     "policy.categories": Rule("hr"),
     "policy.edit_category": Rule("hr", ids=lambda s, who: {"category_id": s.category()}),
+    # --- employee's own space (portal) ---------------------------------------------------------
+    "portal.index": Rule("employee_own"),
+    "portal.documents": Rule("employee_own"),
+    "portal.new_request": Rule("employee_own"),
+    "portal.request_end": Rule("employee_own"),
+    "portal.export": Rule("employee_own"),
+    "portal.acknowledge": Rule("employee_own", ids=lambda s, who: {"document_id": s.memo(
+        f"portal-document-{who}",
+        lambda s: __import__("tests.web.test_portal", fromlist=["make_document"])
+        .make_document(s.employee(who)).id)}),
 }
 
 

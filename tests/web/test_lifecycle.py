@@ -456,13 +456,12 @@ def test_notice_from_suspension_uses_the_phase_before_it(app, hr_client, clock):
 
 
 def test_stale_version_gives_409_and_changes_nothing(app, hr_client, clock):
-    agreement_id = issued_agreement_id = None
     with app.app_context():
-        issued_agreement_id = issued_agreement()
-    agreement_id = issued_agreement_id
+        agreement_id = issued_agreement()
     _, version, events = state(app, agreement_id)
     response = post_event(hr_client, app, agreement_id, lc.SIGN, {
-        "employee_signed_date": "22/09/2026", "employer_signed_date": "23/09/2026"}, version=version - 1 or 99)
+        "employee_signed_date": "22/09/2026", "employer_signed_date": "23/09/2026"},
+        version=version + 1)
     assert response.status_code == 409
     assert "modifié par quelqu'un d'autre" in page_text(response)
     assert state(app, agreement_id) == ("issued", version, events)
@@ -485,6 +484,11 @@ def test_panel_offers_every_allowed_action(app, hr_client, clock):
                 assert f"/suivi/accords/{agreement_id}/{SLUG_OF[event]}" in page, (status, event)
         if lc.AMEND in lc.allowed_events(status):
             assert f"/suivi/accords/{agreement_id}/avenant-modificatif" in page
+    # An open-ended agreement is not offered a renewal.
+    open_ended = _ready(app, lc.ACTIVE)
+    page = hr_client.get(f"/suivi/accords/{open_ended}").get_data(as_text=True)
+    assert f"/suivi/accords/{open_ended}/renouvellement" not in page
+    assert f"/suivi/accords/{open_ended}/notification-fin" in page
 
 
 def csrf_login(client, email: str) -> None:
@@ -541,3 +545,23 @@ def test_employee_cannot_post_a_transition(app, client, clock):
         "employer_signed_date": "23/09/2026"})
     assert response.status_code == 403
     assert state(app, agreement_id) == before
+
+
+def test_panels_render_on_the_agreement_and_employee_pages(app, hr_client, clock):
+    """The partials work wherever they are included (agreements and employees areas)."""
+    from hrtele.lifecycle import links
+    from hrtele.web.labels import LABELS
+
+    ids = {status: _ready(app, status) for status in lc.AGREEMENT_STATES}
+    with app.app_context(), app.test_request_context():
+        urls = {status: links.agreement_url(i) for status, i in ids.items()}
+        employee_id = db.session.get(Agreement, ids["ended"]).employee_id
+        employee_page = links.employee_url(employee_id)
+    for status, url in urls.items():
+        response = hr_client.get(url)
+        assert response.status_code == 200, status
+        assert "Cycle de vie" in page_text(response)
+        assert LABELS["agreement_status"][status] in page_text(response)
+    if employee_page:
+        text = page_text(hr_client.get(employee_page))
+        assert "Imposer le télétravail" in text and "Terminé" in text

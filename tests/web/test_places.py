@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from hrtele.extensions import db
@@ -72,9 +71,7 @@ def test_home_prefill_from_employee_page(app, hr_client):
     assert hr_client.get("/lieux/nouveau?kind=castle&employee_id=abc").status_code == 200
 
 
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
+BAD_INPUT = [
         ({"kind": "castle"}, "choix valide"),
         ({"third_place_type": ""}, "Indiquez le type de tiers-lieu"),
         ({"third_place_type": "bunker"}, "choix valide"),
@@ -92,12 +89,14 @@ def test_home_prefill_from_employee_page(app, hr_client):
         ({"kind": "home", "employee_id": "0"}, "Un domicile est rattaché à un salarié"),
         ({"kind": "home", "employee_id": "999999"}, "Ce salarié n'existe pas."),
         ({"kind": "home", "employee_id": "abc"}, "Choix non valide"),
-    ],
-)
-def test_create_place_rejects_bad_input(app, hr_client, changes, message):
-    response = hr_client.post("/lieux/nouveau", data=dict(THIRD, **changes))
-    assert response.status_code == 422
-    assert message in page_text(response)
+]
+
+
+def test_create_place_rejects_bad_input(app, hr_client):
+    for changes, message in BAD_INPUT:
+        response = hr_client.post("/lieux/nouveau", data=dict(THIRD, **changes))
+        assert response.status_code == 422, changes
+        assert message in page_text(response), changes
     assert count_places(app) == 0
 
 

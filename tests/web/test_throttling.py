@@ -16,7 +16,12 @@ from tests.factories import TEST_PASSWORD, make_user, page_text
 
 ENABLED = {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "5 per minute",
            "RATELIMIT_LOGIN_IP": "20 per minute"}
-pytestmark = pytest.mark.parametrize("app_config", [ENABLED])
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Throttling on for this module (tests may override with their own parametrization)."""
+    return dict(ENABLED)
 
 
 def attempt(client, email="alice@example.test", password="mauvais mot de passe", ip="10.0.0.1"):

@@ -1,0 +1,162 @@
+"""Observatory figures checked by hand on a small dataset; statement count independent of size.
+
+Reference day: 28/11/2026. November 2026: 30 days, 20 working days (21 weekdays minus
+Wednesday 11, Armistice) -> ratio 20 / (5 × 30) = 2/15. October 2026: 22 working days, 31 days.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import event
+
+from hrtele.extensions import db
+from hrtele.observatory.services import compute_observatory, working_days
+from tests.factories import (
+    make_agreement,
+    make_category,
+    make_employee,
+    make_place,
+    make_post,
+    make_request,
+)
+
+TODAY = date(2026, 11, 28)
+
+
+def build_dataset():
+    """4 posts, 5 employees (one inactive), 4 requests, 3 agreements (one suspended)."""
+    cat_a, cat_b = make_category("A"), make_category("B")
+    p1 = make_post(code="P1", department="Finances", category_id=cat_a.id)
+    p2 = make_post(code="P2", department="Finances", category_id=cat_b.id)
+    p3 = make_post(code="P3", department="Accueil", category_id=cat_b.id, is_eligible=False,
+                   eligibility_reason="Accueil physique")
+    make_post(code="P4", department="Accueil", category_id=None)
+    e1 = make_employee(post_id=p1.id, category_id=cat_a.id, commute_km=Decimal("20"),
+                       commute_mode="voiture")
+    e2 = make_employee(post_id=p2.id, category_id=cat_b.id, commute_km=Decimal("10"),
+                       commute_mode="train")
+    e3 = make_employee(post_id=p3.id, category_id=cat_b.id, commute_km=Decimal("5"),
+                       commute_mode="velo")
+    make_employee(post_id=p1.id, category_id=cat_a.id, is_active=False)
+    e5 = make_employee(post_id=p2.id, category_id=cat_b.id, commute_km=Decimal("30"),
+                       commute_mode="voiture")
+    r1 = make_request(employee_id=e1.id, status="accepted")
+    r2 = make_request(employee_id=e2.id, status="accepted")
+    make_request(employee_id=e3.id, status="refused", refusal_reason="Poste non télétravaillable")
+    make_request(employee_id=e3.id, status="refused", refusal_reason=" Autonomie insuffisante ")
+    home = make_place(employee_id=e1.id)
+    coworking = make_place(kind="third_place", third_place_type="coworking", name="La Ruche")
+    # e1: active since January, Monday + Wednesday, 10 € per weekly day.
+    make_agreement(employee_id=e1.id, request_id=r1.id, place_id=home.id, status="active",
+                   start_date=date(2026, 1, 5), weekly_pattern="1100110000",
+                   days_per_week=Decimal("2"), allowance_scheme="per_weekly_day",
+                   allowance_amount=Decimal("10.00"))
+    # e2: adaptation since 16 November, 1 day in a coworking space, flat 30 €.
+    make_agreement(employee_id=e2.id, request_id=r2.id, place_id=coworking.id,
+                   status="adaptation", start_date=date(2026, 11, 16),
+                   weekly_pattern="0000001100", days_per_week=Decimal("1"),
+                   allowance_scheme="flat_monthly", allowance_amount=Decimal("30.00"))
+    # e5: suspended since 16 November (no end), 2 days, 10 € per weekly day.
+    make_agreement(employee_id=e5.id, request_id=None, status="suspended", start_date=date(2026, 1, 5),
+                   suspension_start_date=date(2026, 11, 16), days_per_week=Decimal("2"),
+                   allowance_scheme="per_weekly_day", allowance_amount=Decimal("10.00"))
+
+
+def test_working_days():
+    assert working_days(2026, 11) == 20
+    assert working_days(2026, 10) == 22
+    assert working_days(2026, 5) == 17  # 21 weekdays; 1, 8, 14 and 25 May are holidays
+
+
+def test_figures_by_hand(db_session):
+    build_dataset()
+    obs = compute_observatory(TODAY)
+    assert (obs.posts, obs.eligible_posts, obs.eligible_share) == (4, 3, Decimal("75.0"))
+    assert (obs.employees, obs.volunteers, obs.teleworkers) == (4, 3, 2)
+    assert obs.volunteer_share == Decimal("75.0") and obs.teleworker_share == Decimal("50.0")
+    assert obs.requests == {"accepted": 2, "refused": 2}
+    assert obs.acceptance_share == Decimal("50.0")
+    assert obs.refusal_reasons == [("Autonomie insuffisante", 1),
+                                   ("Poste non télétravaillable", 1)]
+    assert obs.days_distribution == [(Decimal(1), 1), (Decimal(2), 1)]
+    assert obs.average_days == Decimal("1.50")
+    assert obs.by_place == [("Domicile", 1), ("Tiers-lieu — Espace de coworking", 1)]
+
+    cats = {b.label: (b.posts, b.eligible_posts, b.employees, b.volunteers, b.teleworkers)
+            for b in obs.by_category}
+    assert cats == {"Catégorie A": (1, 1, 1, 1, 1), "Catégorie B": (2, 1, 3, 2, 1),
+                    "Non renseigné": (1, 1, 0, 0, 0)}
+    deps = {b.label: (b.posts, b.eligible_posts, b.employees, b.volunteers, b.teleworkers)
+            for b in obs.by_department}
+    assert deps == {"Finances": (2, 2, 3, 2, 2), "Accueil": (2, 1, 1, 1, 0)}
+
+    # November: e1 2 × 30 × 2/15 = 8 days (320 km); e2 1 × 15 × 2/15 = 2 days (40 km);
+    # e5 suspended from 16th: 2 × 15 × 2/15 = 4 days (240 km). 600 km, 15 h at 40 km/h,
+    # CO2 = 560 km × 193 g + 40 km × 6 g = 108,32 kg. Budget 20 + 15 + 10 = 45 €.
+    nov = obs.current
+    assert (nov.year, nov.month, nov.teleworkers) == (2026, 11, 3)
+    assert (nov.days, nov.km, nov.hours, nov.co2_kg) == (
+        Decimal("14.0"), Decimal("600"), Decimal("15.0"), Decimal("108.3"))
+    assert nov.budget == Decimal("45.00") and obs.yearly_projection == Decimal("540.00")
+    # October: e1 2 × 31 × 22/155 = 8,8 days, 352 km; e5 the same with 30 km: 528 km.
+    oct_ = obs.trend[-2]
+    assert (oct_.month, oct_.teleworkers, oct_.days, oct_.km, oct_.budget) == (
+        10, 2, Decimal("17.6"), Decimal("880"), Decimal("40.00"))
+    assert len(obs.trend) == 12 and obs.trend[0].month == 12 and obs.trend[0].year == 2025
+    assert obs.trend[0].teleworkers == 0 and obs.trend[0].budget == Decimal("0.00")
+
+
+def test_empty_database_gives_zeros(db_session):
+    obs = compute_observatory(TODAY)
+    assert (obs.posts, obs.employees, obs.teleworkers) == (0, 0, 0)
+    assert obs.eligible_share is None and obs.average_days is None
+    assert obs.current.budget == Decimal("0.00")
+
+
+def _dataset(n: int) -> None:
+    category = make_category("B")
+    for i in range(n):
+        post = make_post(department=f"Service {i % 3}", category_id=category.id)
+        employee = make_employee(post_id=post.id, category_id=category.id,
+                                 commute_mode=("voiture", "train", "inconnu")[i % 3])
+        request = make_request(employee_id=employee.id,
+                               status=("accepted", "refused")[i % 2],
+                               refusal_reason=f"Motif {i % 4}" if i % 2 else "")
+        if i % 2 == 0:
+            place = make_place(kind=("home", "third_place")[i % 4 // 2],
+                               third_place_type="telecentre" if i % 4 else "")
+            make_agreement(employee_id=employee.id, request_id=request.id, place_id=place.id,
+                           status=("active", "adaptation", "suspended", "ending")[i % 4],
+                           start_date=date(2026, 1 + i % 11, 1),
+                           allowance_scheme=("per_day", "flat_monthly", "one_off")[i % 3],
+                           allowance_amount=Decimal("5.00"),
+                           allowance_monthly_cap=Decimal("30.00") if i % 5 == 0 else None)
+
+
+def _count_statements() -> int:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        compute_observatory(TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    db.session.rollback()
+    return len(statements)
+
+
+def test_statement_count_does_not_grow_with_rows(db_session):
+    _dataset(10)
+    db.session.commit()
+    with_10 = _count_statements()
+    _dataset(50)  # 60 employees, posts and requests, 30 agreements
+    db.session.commit()
+    with_60 = _count_statements()
+    assert with_10 == with_60
+    assert with_60 <= 15
