@@ -33,14 +33,19 @@ TARGET_MS = 150.0
 TODAY = date(2026, 11, 28)
 
 
-def _timed(action, runs: int) -> tuple[float, float, float]:
-    """(median, min, max) milliseconds of ``runs`` calls."""
-    timings = []
+def _timed(action, runs: int) -> tuple[float, float, float, float]:
+    """(median, min, max) wall-clock milliseconds of ``runs`` calls, and median CPU ms.
+
+    The CPU time of this process is printed too: on a machine busy with other jobs the wall
+    clock includes waiting for a core, the CPU time does not.
+    """
+    timings, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
         timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings), min(timings), max(timings)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(timings), min(timings), max(timings), statistics.median(cpu)
 
 
 def build_dataset(db, n: int, seed: int = 6) -> None:
@@ -191,12 +196,15 @@ def main() -> int:
               f"{args.employees + args.employees // 5} demandes (construit en {built:.1f} s)")
         print(f"Télétravailleurs actifs : {obs.teleworkers} ; budget du mois : {obs.current.budget} €")
         print(f"Requêtes SQL par calcul de l'observatoire : {len(statements)}")
+        print(f"Charge de la machine (moyenne 1 min) : {os.getloadavg()[0]:.2f} "
+              f"pour {os.cpu_count()} cœurs")
         print(f"compute_observatory : médiane {obs_ms[0]:.1f} ms (min {obs_ms[1]:.1f}, "
-              f"max {obs_ms[2]:.1f}) sur {args.runs} ; cible ≤ {TARGET_MS:.0f} ms : "
-              f"{'OK' if obs_ms[0] <= TARGET_MS else 'DÉPASSÉ'}")
+              f"max {obs_ms[2]:.1f}) sur {args.runs}, CPU médian {obs_ms[3]:.1f} ms ; "
+              f"cible ≤ {TARGET_MS:.0f} ms : {'OK' if obs_ms[0] <= TARGET_MS else 'DÉPASSÉ'}")
         print(f"page /observatoire/ : médiane {page_ms[0]:.1f} ms (min {page_ms[1]:.1f}, "
-              f"max {page_ms[2]:.1f}) sur {args.runs}")
-        print(f"export de paie du mois (compute_month) : médiane {payroll_ms[0]:.1f} ms")
+              f"max {page_ms[2]:.1f}) sur {args.runs}, CPU médian {page_ms[3]:.1f} ms")
+        print(f"export de paie du mois (compute_month) : médiane {payroll_ms[0]:.1f} ms, "
+              f"CPU médian {payroll_ms[3]:.1f} ms")
         print(f"édition PDF : {pdf_ms:.0f} ms, {len(pdf) // 1024} Kio")
         return 0
     finally:

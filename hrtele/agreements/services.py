@@ -224,7 +224,8 @@ def _drop_backdating(agreement: Agreement | None, violations: list[Violation]) -
     """Drop the « avenant antidaté » warning for agreements already issued or signed.
 
     The rules' only non-blocking violation on start_date is the back-dating one; it makes sense
-    while drafting, not for an agreement that has been running for months (show page, amendment).
+    while drafting, not on the show page of an agreement that has been running for months.
+    (agreement_violations keeps it: the lifecycle's amend flow currently asks to confirm it.)
     """
     if agreement is None or agreement.status in EDITABLE_STATUSES:
         return violations
@@ -537,7 +538,6 @@ def agreement_violations(
             today,
         )
     out += _attestation_and_interview_checks(values)
-    out = _drop_backdating(agreement, out)
     return [Violation(FIELD_MAP.get(v.field, v.field), v.message, v.basis, v.blocking) for v in out]
 
 

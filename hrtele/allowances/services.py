@@ -368,42 +368,66 @@ def compute_month(year: int, month: int) -> PayrollMonth:
     absences = _absences(first, last)
     lines: dict[int, PayrollLine] = {}
     anomalies: list[str] = []
+    cache: dict[tuple, MonthlyAllowance | str] = {}
+    valid_patterns: dict[str, bool] = {}
+    cap_default = None if default_cap is None else Decimal(default_cap).quantize(_CENT)
+
+    def who(r) -> str:
+        return f"{r.first_name} {r.last_name.upper()} ({r.personnel_number})"
+
     for r in db.session.execute(_counted_agreements_stmt(first, last)):
         reference = agreement_reference(r.id, references.get(r.id))
-        who = f"{r.first_name} {r.last_name.upper()} ({r.personnel_number})"
         end = last_telework_day(r.end_date, r.ending_effective_date)
         if r.status == "ended" and end is None:
             anomalies.append(
-                f"Accord {reference} de {who} : terminé sans date de fin connue, non exporté."
+                f"Accord {reference} de {who(r)} : terminé sans date de fin connue, non exporté."
             )
             continue
         if end is not None and (end < first or end < r.start_date):
             continue
         notes: list[str] = []
         pattern = r.weekly_pattern
-        if not is_valid_pattern(pattern) or "1" not in pattern:
+        valid = valid_patterns.get(pattern)
+        if valid is None:
+            valid = valid_patterns[pattern] = is_valid_pattern(pattern) and "1" in pattern
+        if not valid:
             pattern = synthetic_pattern(r.days_per_week or Decimal(0))
             notes.append("rythme sans jours fixes : jours estimés à partir du volume hebdomadaire")
-        try:
-            terms = AllowanceTerms(
-                scheme=r.allowance_scheme,
-                amount=Decimal(r.allowance_amount or 0).quantize(_CENT),
-                monthly_cap=effective_cap(
-                    None if r.allowance_monthly_cap is None
-                    else Decimal(r.allowance_monthly_cap).quantize(_CENT),
-                    None if default_cap is None else Decimal(default_cap).quantize(_CENT),
-                ),
-                weekly_pattern=pattern,
-                start_date=r.start_date,
-                end_date=end,
-            )
-            suspension = suspension_range(r.status, r.suspension_start_date,
-                                          r.suspension_end_date)
-            result = month_allowance(terms, year, month,
-                                     absences.get(r.employee_id, frozenset()),
-                                     suspension, ceilings)
-        except ValueError as exc:
-            anomalies.append(f"Accord {reference} de {who} : {exc} Non exporté.")
+        # Dates outside the month do not change its result: clamping them lets agreements
+        # with the same terms share one computation (a one-off keeps « started earlier »).
+        start = r.start_date
+        if start < first:
+            start = first - timedelta(days=1) if r.allowance_scheme == "one_off" else first
+        month_end = None if end is None or end >= last else end
+        suspension = suspension_range(r.status, r.suspension_start_date, r.suspension_end_date)
+        if suspension is not None:
+            s_lo, s_hi = max(suspension[0], first), min(suspension[1], last)
+            suspension = (s_lo, s_hi) if s_lo <= s_hi else None
+        employee_absences = absences.get(r.employee_id, frozenset())
+        key = (r.allowance_scheme, r.allowance_amount, r.allowance_monthly_cap, pattern, start,
+               month_end, employee_absences, suspension)
+        result = cache.get(key)
+        if result is None:
+            try:
+                terms = AllowanceTerms(
+                    scheme=r.allowance_scheme,
+                    amount=Decimal(r.allowance_amount or 0).quantize(_CENT),
+                    monthly_cap=effective_cap(
+                        None if r.allowance_monthly_cap is None
+                        else Decimal(r.allowance_monthly_cap).quantize(_CENT),
+                        cap_default,
+                    ),
+                    weekly_pattern=pattern,
+                    start_date=start,
+                    end_date=month_end,
+                )
+                result = month_allowance(terms, year, month, employee_absences, suspension,
+                                         ceilings)
+            except ValueError as exc:
+                result = str(exc)
+            cache[key] = result
+        if isinstance(result, str):
+            anomalies.append(f"Accord {reference} de {who(r)} : {result} Non exporté.")
             continue
         line = lines.get(r.employee_id)
         if line is None:

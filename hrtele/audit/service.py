@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -148,7 +149,21 @@ def describe_changes(changes_json: str) -> list[tuple[str, str]]:
     return out
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def _text(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            if _ISO_DATE.match(value):
+                return date.fromisoformat(value).strftime("%d/%m/%Y")
+            if _ISO_DATETIME.match(value):
+                from hrtele.web.filters import datetime_fr
+
+                return datetime_fr(datetime.fromisoformat(value))
+        except ValueError:
+            return value
     if value is None:
         return "—"
     if value is True:

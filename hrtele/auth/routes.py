@@ -28,7 +28,12 @@ from hrtele.auth.sessions import (
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db, limiter, login_manager
 from hrtele.models import User
-from hrtele.users.services import accept_invitation, find_user_by_email, find_valid_invitation, set_password
+from hrtele.users.services import (
+    accept_invitation,
+    find_user_by_email,
+    find_valid_invitation,
+    set_password,
+)
 from hrtele.web.forms import EmptyForm
 
 bp = Blueprint("auth", __name__)

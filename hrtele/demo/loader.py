@@ -32,7 +32,7 @@ from hrtele.domain.dates import (
     effective_end_date,
     format_date_fr,
 )
-from hrtele.domain.pattern import describe_pattern, pattern_days
+from hrtele.domain.pattern import describe_pattern
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import (
@@ -209,9 +209,7 @@ class _Builder:
         self.people: list[_Person] = []
         self.named: dict[str, _Person] = {}
         self.hr_users: list[User] = []
-        self.accounts: dict[str, User] = {}
         self.serial = 0
-        self.policy: Policy | None = None
         self.teleworkers: list[_Person] = []
 
     # -- steps ---------------------------------------------------------------------------
@@ -247,8 +245,7 @@ class _Builder:
         employer = Employer(**data.EMPLOYER)
         db.session.add(employer)
         db.session.flush()
-        self.policy = Policy(employer_id=employer.id, **data.POLICY)
-        db.session.add(self.policy)
+        db.session.add(Policy(employer_id=employer.id, **data.POLICY))
         for key, (name, address) in data.ESTABLISHMENTS.items():
             self.establishments[key] = Establishment(employer_id=employer.id, name=name,
                                                      address=address)
@@ -263,7 +260,6 @@ class _Builder:
                 continue
             user = create_user(account.email, account.role, account.password, self.actor,
                                account.display_name)
-            self.accounts[account.email] = user
             if account.role == "hr":
                 self.hr_users.append(user)
 
@@ -563,8 +559,10 @@ class _Builder:
         others = [p for p in self.people if not p.busy and p.key is None]
         for person in rng.sample(others, 3):
             person.busy = True
+            asked_days_ago = rng.randint(30, 200)
             self._request_only(person, "withdrawn", days=Decimal("1"), pattern="0000000011",
-                               request_date=today - timedelta(days=rng.randint(30, 200)))
+                               request_date=today - timedelta(days=asked_days_ago),
+                               decided_days_ago=asked_days_ago - rng.randint(3, 20))
         self._priority_informations()
 
     def _months_ago_first(self, months: int) -> date:
@@ -999,7 +997,7 @@ class _Builder:
 
     def _former_employee(self) -> None:
         """An employee who left the company; his telework ended with his contract."""
-        rng, today = self.rng, self.today
+        rng = self.rng
         spec = next(s for s in data.POSTS if s.code == "FIN-03")
         used = {(p.employee.first_name, p.employee.last_name) for p in self.people}
         person = self._random_person(len(self.people) + 1, spec, used)
@@ -1019,7 +1017,7 @@ class _Builder:
                  place: Place | None, request_date: date, decision_date: date | None = None,
                  refusal_reason: str = "") -> TeleworkRequest:
         rng = self.rng
-        decided = status in ("accepted", "refused")
+        decided = status != "pending"  # a withdrawal is dated and recorded like a decision
         decider = rng.choice(self.hr_users) if decided else None
         request = TeleworkRequest(
             employee_id=person.employee.id,
@@ -1045,7 +1043,7 @@ class _Builder:
         place = (self.telecentres[person.town.telecentre] if telecentre and person.town.telecentre
                  else self._home(person))
         decision = None
-        if status in ("accepted", "refused"):
+        if status != "pending":
             ago = decided_days_ago if decided_days_ago is not None else self.rng.randint(5, 60)
             decision = max(request_date + _DAY, self.today - timedelta(days=ago))
             decision = min(decision, self.today)
@@ -1088,9 +1086,8 @@ class _Builder:
             if account.role != "employee":
                 continue
             employee = self.named[account.person].employee
-            self.accounts[account.email] = create_user(
-                account.email, "employee", account.password, self.actor, account.display_name,
-                employee.id)
+            create_user(account.email, "employee", account.password, self.actor,
+                        account.display_name, employee.id)
 
     # -- summary -------------------------------------------------------------------------
 

@@ -16,15 +16,21 @@ Definitions (shown on the page as well):
   French public holidays. Kilometres avoided = commute distance × 2 × telework days. Hours =
   kilometres / AVERAGE_COMMUTE_SPEED_KMH. CO2 = kilometres × CO2_G_PER_KM of the employee's
   commute mode (an unknown mode counts as a car);
-- allowance budget: per agreement, flat amount or amount × weekly days pro-rated to the days
-  covered, per-day amount × estimated telework days, one-off amount in its starting month;
-  capped by the agreement's monthly cap, else the policy's. The yearly projection is the
-  current month's budget × 12 (agreements unchanged).
+- allowance budget: each agreement's full-month amount (flat amount; amount × weekly days;
+  per-day amount × weekly days × 52/12 weeks), capped by the agreement's monthly cap, else the
+  policy's, then pro-rated to the calendar days covered (suspension excluded); a one-off amount
+  counts in its starting month. The yearly projection is the current month's budget × 12.
+  The payroll export (hrtele.allowances) gives the exact amounts; these are estimates.
+
+How the month figures stay cheap with 10,000 agreements: every quantity above is a weight ×
+calendar days covered, so the SQL returns only the change points of the weights (agreement
+starts and ends, suspension starts and ends), grouped by day, and Python integrates these
+piecewise-constant sums over each month (see _trend). Employees with two agreements in the
+window (relays) are listed apart so that each is counted once per month.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,14 +40,13 @@ from flask import current_app
 from sqlalchemy import (
     Date,
     Float,
-    Integer,
-    String,
     and_,
     case,
     cast,
     exists,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
@@ -218,14 +223,6 @@ def _day_number(column):
     return column - cast(literal(_EPOCH), Date)
 
 
-def _lesser(a, b):
-    return case((a < b, a), else_=b)
-
-
-def _greater(a, b):
-    return case((a > b, a), else_=b)
-
-
 def _active_now_clause(today: date):
     return and_(
         Agreement.status.in_(ACTIVE_NOW_STATUSES),
@@ -269,66 +266,51 @@ def _request_figures(obs: Observatory) -> None:
     obs.refusal_reasons = reasons
 
 
-def _employee_breakdown(dimension, label, joins, today: date) -> list[tuple[str, int, int, int]]:
-    """(label, active employees, volunteers, active teleworkers) per value of dimension."""
-    volunteer = exists().where(TeleworkRequest.employee_id == Employee.id)
-    teleworker = exists().where(Agreement.employee_id == Employee.id, _active_now_clause(today))
-    stmt = select(
-        label.label("label"),
-        func.coalesce(func.sum(case((Employee.is_active, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((volunteer, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((teleworker, 1), else_=0)), 0),
-    ).select_from(Employee)
-    for target, on in joins:
-        stmt = stmt.outerjoin(target, on)
-    stmt = stmt.group_by(dimension, label)
-    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in db.session.execute(stmt)]
+def _add(table: dict[str, Breakdown], label: str | None, **counts: int) -> None:
+    key = (label or "").strip() or NO_LABEL
+    line = table.setdefault(key, Breakdown(key))
+    for name, value in counts.items():
+        setattr(line, name, getattr(line, name) + int(value or 0))
 
 
 def _breakdowns(obs: Observatory) -> None:
-    today = obs.today
-    # By category: posts and employees are both attached to a category.
+    """Posts and employees by category and by department: two GROUP BY queries in all.
+
+    Both are grouped by (category, department) at once; the two breakdowns are then summed in
+    Python from those few groups. An employee's department is their post's.
+    """
+    eligible = func.coalesce(func.sum(case((Post.is_eligible, 1), else_=0)), 0)
     cats: dict[str, Breakdown] = {}
-    for label, n, eligible in db.session.execute(
-        select(Category.label, func.count(Post.id),
-               func.coalesce(func.sum(case((Post.is_eligible, 1), else_=0)), 0))
-        .select_from(Post).outerjoin(Category, Category.id == Post.category_id)
-        .group_by(Post.category_id, Category.label)
-    ):
-        line = cats.setdefault(label or NO_LABEL, Breakdown(label or NO_LABEL))
-        line.posts += int(n)
-        line.eligible_posts += int(eligible)
-    for label, employees, volunteers, teleworkers in _employee_breakdown(
-        Employee.category_id, Category.label, [(Category, Category.id == Employee.category_id)],
-        today,
-    ):
-        line = cats.setdefault(label or NO_LABEL, Breakdown(label or NO_LABEL))
-        line.employees += employees
-        line.volunteers += volunteers
-        line.teleworkers += teleworkers
-    obs.by_category = sorted(cats.values(), key=lambda b: (b.label == NO_LABEL, b.label))
-
-    # By department: the employee's department is their post's.
     deps: dict[str, Breakdown] = {}
-    for department, n, eligible in db.session.execute(
-        select(Post.department, func.count(Post.id),
-               func.coalesce(func.sum(case((Post.is_eligible, 1), else_=0)), 0))
-        .group_by(Post.department)
+    for category, department, n, n_eligible in db.session.execute(
+        select(Category.label, Post.department, func.count(Post.id), eligible)
+        .select_from(Post).outerjoin(Category, Category.id == Post.category_id)
+        .group_by(Post.category_id, Category.label, Post.department)
     ):
-        key = (department or "").strip() or NO_LABEL
-        line = deps.setdefault(key, Breakdown(key))
-        line.posts += int(n)
-        line.eligible_posts += int(eligible)
-    for department, employees, volunteers, teleworkers in _employee_breakdown(
-        Post.department, Post.department, [(Post, Post.id == Employee.post_id)], today,
+        _add(cats, category, posts=n, eligible_posts=n_eligible)
+        _add(deps, department, posts=n, eligible_posts=n_eligible)
+    volunteer = exists().where(TeleworkRequest.employee_id == Employee.id)
+    teleworker = exists().where(Agreement.employee_id == Employee.id,
+                                _active_now_clause(obs.today))
+    for category, department, active, volunteers, teleworkers in db.session.execute(
+        select(
+            Category.label,
+            Post.department,
+            func.coalesce(func.sum(case((Employee.is_active, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((volunteer, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((teleworker, 1), else_=0)), 0),
+        )
+        .select_from(Employee)
+        .outerjoin(Category, Category.id == Employee.category_id)
+        .outerjoin(Post, Post.id == Employee.post_id)
+        .group_by(Employee.category_id, Category.label, Post.department)
     ):
-        key = (department or "").strip() or NO_LABEL
-        line = deps.setdefault(key, Breakdown(key))
-        line.employees += employees
-        line.volunteers += volunteers
-        line.teleworkers += teleworkers
-    obs.by_department = sorted(deps.values(), key=lambda b: (b.label == NO_LABEL, b.label))
-
+        counts = {"employees": active, "volunteers": volunteers, "teleworkers": teleworkers}
+        _add(cats, category, **counts)
+        _add(deps, department, **counts)
+    order = lambda b: (b.label == NO_LABEL, b.label)  # noqa: E731
+    obs.by_category = sorted(cats.values(), key=order)
+    obs.by_department = sorted(deps.values(), key=order)
     # Totals from the category breakdown (every employee falls in exactly one line).
     obs.employees = sum(b.employees for b in obs.by_category)
     obs.volunteers = sum(b.volunteers for b in obs.by_category)
@@ -336,14 +318,17 @@ def _breakdowns(obs: Observatory) -> None:
 
 
 def _place_and_days(obs: Observatory) -> None:
-    active = _active_now_clause(obs.today)
+    """Active agreements by place kind and by days per week (one GROUP BY on both)."""
     kinds = LABELS["place_kind"]
     types = LABELS["third_place_type"]
     places: dict[str, int] = {}
-    for kind, ptype, n in db.session.execute(
-        select(Place.kind, Place.third_place_type, func.count(Agreement.id))
+    days: dict[Decimal, int] = {}
+    for kind, ptype, dpw, n in db.session.execute(
+        select(Place.kind, Place.third_place_type, Agreement.days_per_week,
+               func.count(Agreement.id))
         .select_from(Agreement).outerjoin(Place, Place.id == Agreement.place_id)
-        .where(active).group_by(Place.kind, Place.third_place_type)
+        .where(_active_now_clause(obs.today))
+        .group_by(Place.kind, Place.third_place_type, Agreement.days_per_week)
     ):
         if kind is None:
             label = "Lieu non renseigné"
@@ -352,53 +337,40 @@ def _place_and_days(obs: Observatory) -> None:
         else:
             label = kinds.get(kind, kind)
         places[label] = places.get(label, 0) + int(n)
+        key = Decimal(str(dpw if dpw is not None else 0)).normalize()
+        days[key] = days.get(key, 0) + int(n)
     obs.by_place = sorted(places.items(), key=lambda item: (-item[1], item[0]))
-
-    distribution = [
-        (Decimal(str(d)).normalize() if d is not None else Decimal(0), int(n))
-        for d, n in db.session.execute(
-            select(Agreement.days_per_week, func.count(Agreement.id)).where(active)
-            .group_by(Agreement.days_per_week).order_by(Agreement.days_per_week)
-        )
-    ]
-    obs.days_distribution = distribution
-    total = sum(n for _, n in distribution)
+    obs.days_distribution = sorted(days.items())
+    total = sum(days.values())
     if total:
-        weighted = sum(d * n for d, n in distribution)
+        weighted = sum(d * n for d, n in days.items())
         obs.average_days = (weighted / total).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _months_subquery(months: list[tuple[int, int]]):
-    """One row per month: key, first/last day numbers, days in month, working-day ratio."""
-    selects = []
-    for year, month in months:
-        first, last = month_bounds(year, month)
-        dim = calendar.monthrange(year, month)[1]
-        ratio = working_days(year, month) / (5 * dim)
-        selects.append(
-            select(
-                literal(f"{year:04d}-{month:02d}", String).label("mkey"),
-                literal((first - _EPOCH).days, Integer).label("m_first"),
-                literal((last - _EPOCH).days, Integer).label("m_last"),
-                literal(dim, Integer).label("m_dim"),
-                literal(ratio, Float).label("m_ratio"),
-            )
-        )
-    return union_all(*selects).subquery("months")
+_FAR_FUTURE = 10**7  # day number standing for « no end »
 
 
-_FAR_FUTURE = 10**7  # day number standing for « no end » in the suspension arithmetic
+def _lesser(a, b):
+    return case((a < b, a), else_=b)
 
 
-def _counted_agreements_cte(window_first: date, window_last: date, default_cap: Decimal | None):
-    """Agreements counting for payroll in the window, reduced to day numbers once (materialised).
+def _greater(a, b):
+    return case((a > b, a), else_=b)
 
-    Converting dates to day numbers is the costly part on SQLite (julianday parses text); doing
-    it once per agreement, before the join with the months, keeps the trend query fast.
+
+def _counted_agreements_cte(window_first: date, window_last: date, default_cap: Decimal | None,
+                            factors: dict[str, int]):
+    """Agreements counting for payroll in the window, as day numbers and linear weights.
+
+    Materialised once: converting dates to day numbers is the costly part on SQLite (julianday
+    parses text). Weights per agreement: dpw (telework days a week), kmdpw (one-way km × dpw),
+    co2dpw (kmdpw × g/km of the commute mode), full (full-month allowance, capped), oneoff.
     """
     end_fixed = _day_number(Agreement.end_date)
     end_notice = _day_number(Agreement.ending_effective_date) - 1
     last_day = case(
+        (and_(Agreement.end_date.is_(None), Agreement.ending_effective_date.is_(None)),
+         literal(_FAR_FUTURE)),
         (Agreement.end_date.is_(None), end_notice),
         (Agreement.ending_effective_date.is_(None), end_fixed),
         (end_fixed < end_notice, end_fixed),
@@ -411,6 +383,20 @@ def _counted_agreements_cte(window_first: date, window_last: date, default_cap: 
     )
     cap = (Agreement.allowance_monthly_cap if default_cap is None
            else func.coalesce(Agreement.allowance_monthly_cap, literal(default_cap)))
+    amount, dpw, scheme = Agreement.allowance_amount, Agreement.days_per_week, \
+        Agreement.allowance_scheme
+    full = case(
+        (scheme == "flat_monthly", amount),
+        (scheme == "per_weekly_day", amount * dpw),
+        (scheme == "per_day", amount * dpw * literal(52.0 / 12.0, Float)),
+        else_=0,
+    )
+    oneoff = case((scheme == "one_off", amount), else_=0)
+    default_factor = factors.get("voiture", 0)
+    factor = case(
+        *[(Employee.commute_mode == mode, literal(int(g))) for mode, g in factors.items()],
+        else_=literal(int(default_factor)),
+    ) if factors else literal(0)
     return (
         select(
             Agreement.employee_id.label("employee_id"),
@@ -418,12 +404,11 @@ def _counted_agreements_cte(window_first: date, window_last: date, default_cap: 
             last_day.label("a_last"),
             _day_number(Agreement.suspension_start_date).label("s_lo"),
             suspension_end.label("s_hi"),
-            Agreement.days_per_week.label("dpw"),
-            Agreement.allowance_scheme.label("scheme"),
-            Agreement.allowance_amount.label("amount"),
-            cap.label("cap"),
-            Employee.commute_km.label("km"),
-            Employee.commute_mode.label("mode"),
+            dpw.label("dpw"),
+            (Employee.commute_km * dpw).label("kmdpw"),
+            (Employee.commute_km * dpw * factor).label("co2dpw"),
+            case((and_(cap.isnot(None), full > cap), cap), else_=full).label("full"),
+            case((and_(cap.isnot(None), oneoff > cap), cap), else_=oneoff).label("oneoff"),
         )
         .join(Employee, Employee.id == Agreement.employee_id)
         .where(
@@ -440,63 +425,109 @@ def _counted_agreements_cte(window_first: date, window_last: date, default_cap: 
     )
 
 
+_WEIGHTS = ("dpw", "kmdpw", "co2dpw", "full")
+
+
+def _events_statement(a):
+    """Change points of the weighted coverage: starts, ends, suspension starts and ends.
+
+    Each branch is grouped by day, so the result has at most a few rows per distinct date,
+    whatever the number of agreements. The last branch lists the agreements of employees who
+    have more than one in the window (relays), to count each employee once per month.
+    """
+    kind = literal_column
+    sums = [func.sum(getattr(a.c, w)) for w in _WEIGHTS]
+    neg = [-func.sum(getattr(a.c, w)) for w in _WEIGHTS]
+    s_start = _greater(a.c.a_start, a.c.s_lo)
+    s_end = _lesser(a.c.a_last, a.c.s_hi)
+    suspended = and_(a.c.s_lo.isnot(None), a.c.s_hi.isnot(None), s_start <= s_end)
+    multi = select(a.c.employee_id).group_by(a.c.employee_id).having(func.count() > 1)
+    zero = literal(0)
+    return union_all(
+        select(kind("'start'"), a.c.a_start, func.count(), *sums, func.sum(a.c.oneoff))
+        .group_by(a.c.a_start),
+        select(kind("'end'"), a.c.a_last + 1, func.count(), *neg, zero)
+        .where(a.c.a_last < _FAR_FUTURE).group_by(a.c.a_last),
+        select(kind("'suspension_start'"), s_start, zero, *neg, zero)
+        .where(suspended).group_by(s_start),
+        select(kind("'suspension_end'"), s_end + 1, zero, *sums, zero)
+        .where(suspended, s_end < _FAR_FUTURE).group_by(s_end),
+        select(kind("'relay'"), a.c.a_start, a.c.employee_id, a.c.a_last, zero, zero, zero,
+               zero).where(a.c.employee_id.in_(multi)),
+    )
+
+
 def _trend(obs: Observatory, months: list[tuple[int, int]], default_cap: Decimal | None) -> None:
-    m = _months_subquery(months)
-    a = _counted_agreements_cte(month_bounds(*months[0])[0], month_bounds(*months[-1])[1],
-                                default_cap)
-    lo = _greater(a.c.a_start, m.c.m_first)
-    hi = case((a.c.a_last.is_(None), m.c.m_last), (a.c.a_last > m.c.m_last, m.c.m_last),
-              else_=a.c.a_last)
-    covered = hi - lo + 1
-    overlap = _lesser(hi, a.c.s_hi) - _greater(lo, a.c.s_lo) + 1
-    suspended = case(
-        (and_(a.c.s_lo.isnot(None), a.c.s_hi.isnot(None), overlap > 0), overlap), else_=0
-    )
-    days_covered = covered - suspended  # calendar days of telework in the month
-    weekly_days = a.c.dpw * days_covered  # Σ × working-day ratio = telework days
-    monthly = case(
-        (a.c.scheme == "flat_monthly", a.c.amount * days_covered / m.c.m_dim),
-        (a.c.scheme == "per_weekly_day", a.c.amount * a.c.dpw * days_covered / m.c.m_dim),
-        (a.c.scheme == "per_day", a.c.amount * a.c.dpw * days_covered * m.c.m_ratio),
-        (and_(a.c.scheme == "one_off", a.c.a_start >= m.c.m_first, a.c.a_start <= m.c.m_last),
-         a.c.amount),
-        else_=0,
-    )
-    capped = case((and_(a.c.cap.isnot(None), monthly > a.c.cap), a.c.cap), else_=monthly)
-    stmt = (
-        select(
-            m.c.mkey,
-            a.c.mode,
-            func.count(func.distinct(a.c.employee_id)),
-            func.sum(weekly_days * m.c.m_ratio),
-            func.sum(a.c.km * weekly_days * m.c.m_ratio),
-            func.sum(capped),
+    """Month-by-month estimates from the change points of the agreements (one statement).
+
+    Coverage weights are piecewise constant between change points: integrating them over each
+    month's days gives Σ weight × calendar days covered, without one row per agreement and month.
+    """
+    window_first = month_bounds(*months[0])[0]
+    window_last = month_bounds(*months[-1])[1]
+    a = _counted_agreements_cte(window_first, window_last, default_cap, obs.co2_factors)
+    starts: dict[int, list[float]] = {}
+    changes: dict[int, list[float]] = {}
+    relays: dict[int, list[tuple[int, int]]] = {}
+    for row in db.session.execute(_events_statement(a)):
+        kind, day = row[0], int(round(float(row[1])))
+        if kind == "relay":
+            relays.setdefault(int(row[2]), []).append((day, int(round(float(row[3])))))
+            continue
+        weights = [float(x or 0) for x in row[3:7]]
+        delta = changes.setdefault(day, [0.0] * (len(_WEIGHTS) + 1))
+        delta[0] += float(row[2] or 0) * (1 if kind == "start" else -1 if kind == "end" else 0)
+        for i, w in enumerate(weights, start=1):
+            delta[i] += w
+        if kind == "start":
+            entry = starts.setdefault(day, [0.0, 0.0])
+            entry[0] += float(row[7] or 0)
+            entry[1] += float(row[2] or 0)
+
+    bounds = [((lo - _EPOCH).days, (hi - _EPOCH).days)
+              for lo, hi in (month_bounds(y, m) for y, m in months)]
+    points = sorted(changes)
+    running = [0.0] * (len(_WEIGHTS) + 1)  # [agreements covering, dpw, kmdpw, co2dpw, full]
+    index = 0
+    by_month: list[MonthFigures] = []
+    for (year, month), (first, last) in zip(months, bounds, strict=True):
+        integral = [0.0] * len(_WEIGHTS)
+        day = first
+        # Apply every change up to the first day of the month.
+        while index < len(points) and points[index] <= first:
+            for i, v in enumerate(changes[points[index]]):
+                running[i] += v
+            index += 1
+        # Agreements covering the first day, plus those starting later in the month.
+        overlapping = running[0] + sum(v[1] for d, v in starts.items() if first < d <= last)
+        while day <= last:
+            nxt = points[index] if index < len(points) and points[index] <= last else last + 1
+            span = nxt - day
+            for i in range(len(_WEIGHTS)):
+                integral[i] += running[i + 1] * span
+            if nxt <= last:
+                delta = changes[points[index]]
+                for i, v in enumerate(delta):
+                    running[i] += v
+                index += 1
+            day = nxt
+        dim = last - first + 1
+        ratio = working_days(year, month) / (5 * dim)
+        oneoff = sum(v[0] for d, v in starts.items() if first <= d <= last)
+        duplicates = sum(
+            max(0, sum(1 for lo, hi in spans if lo <= last and hi >= first) - 1)
+            for spans in relays.values()
         )
-        .select_from(a)
-        .join(m, and_(a.c.a_start <= m.c.m_last,
-                      or_(a.c.a_last.is_(None), a.c.a_last >= m.c.m_first)))
-        .group_by(m.c.mkey, a.c.mode)
-    )
-    factors = obs.co2_factors
-    by_month = {f"{y:04d}-{mo:02d}": MonthFigures(y, mo) for y, mo in months}
-    raw: dict[str, dict[str, float]] = {k: {"days": 0.0, "km": 0.0, "co2": 0.0, "budget": 0.0}
-                                        for k in by_month}
-    for mkey, mode, teleworkers, days, km_one_way, budget in db.session.execute(stmt):
-        figures, acc = by_month[mkey], raw[mkey]
-        figures.teleworkers += int(teleworkers or 0)
-        km = 2 * float(km_one_way or 0)
-        acc["days"] += float(days or 0)
-        acc["km"] += km
-        acc["co2"] += km * factors.get(mode or "", factors.get("voiture", 0)) / 1000
-        acc["budget"] += float(budget or 0)
-    for key, figures in by_month.items():
-        acc = raw[key]
-        figures.days = _dec(acc["days"])
-        figures.km = _dec(acc["km"], "1")
-        figures.hours = _dec(acc["km"] / obs.speed_kmh if obs.speed_kmh else 0)
-        figures.co2_kg = _dec(acc["co2"])
-        figures.budget = _money(acc["budget"])
-    obs.trend = list(by_month.values())
+        km = 2 * integral[1] * ratio
+        figures = MonthFigures(year, month)
+        figures.teleworkers = int(round(overlapping)) - duplicates
+        figures.days = _dec(integral[0] * ratio)
+        figures.km = _dec(km, "1")
+        figures.hours = _dec(km / obs.speed_kmh if obs.speed_kmh else 0)
+        figures.co2_kg = _dec(2 * integral[2] * ratio / 1000)
+        figures.budget = _money(integral[3] / dim + oneoff)
+        by_month.append(figures)
+    obs.trend = by_month
 
 
 def compute_observatory(today: date) -> Observatory:

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 
+from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, get_visible_or_404, require_employee
 from hrtele.domain.dates import PHASE_ADAPTATION, format_date_fr
 from hrtele.domain_adapters import RuleViolations
@@ -76,6 +77,17 @@ def _own_document_or_404(document_id: int, actor: User) -> IssuedDocument:
     """A document of the logged-in employee; anybody else's (even for HR accounts) is a 404."""
     document = get_visible_or_404(IssuedDocument, document_id, actor)
     if document.employee_id != actor.employee_id:
+        # An HR account linked to an employee record: HR may see the document elsewhere, but
+        # this space only shows the account's own documents. Logged like any refusal.
+        db.session.rollback()
+        record(
+            "access_denied",
+            IssuedDocument.__tablename__,
+            document_id,
+            actor,
+            {"path": request.path[:500], "method": request.method},
+        )
+        db.session.commit()
         abort(404)
     return document
 

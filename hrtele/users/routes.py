@@ -14,7 +14,6 @@ from hrtele.mail import mail_enabled, send_mail
 from hrtele.models import Employee, Employer, Invitation, User
 from hrtele.models.user import ROLES
 from hrtele.users.forms import InviteEmployeeForm, UserCreateForm, VersionedActionForm
-from hrtele.users.services import invite_employee as open_employee_account
 from hrtele.users.services import (
     create_invitation,
     create_user,
@@ -22,6 +21,7 @@ from hrtele.users.services import (
     pending_invitation,
     set_active,
 )
+from hrtele.users.services import invite_employee as open_employee_account
 from hrtele.web.filters import datetime_fr
 from hrtele.web.pagination import paginate, search_term
 

@@ -560,7 +560,9 @@ def test_render_pdf_turns_a_refused_fetch_into_document_render_error(monkeypatch
     monkeypatch.setattr(
         render,
         "render_html",
-        lambda kind, snapshot: '<html><body><img src="file:///etc/passwd"></body></html>',
+        lambda kind, snapshot, preview=False: (
+            '<html><body><img src="file:///etc/passwd"></body></html>'
+        ),
     )
     with pytest.raises(DocumentRenderError):
         render_pdf("refusal_letter", samples.refusal())

@@ -6,10 +6,11 @@ Wednesday 11, Armistice) -> ratio 20 / (5 × 30) = 2/15. October 2026: 22 workin
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import event
+from sqlalchemy import select as sa_select
 
 from hrtele.extensions import db
 from hrtele.observatory.services import compute_observatory, working_days
@@ -160,3 +161,104 @@ def test_statement_count_does_not_grow_with_rows(db_session):
     with_60 = _count_statements()
     assert with_10 == with_60
     assert with_60 <= 15
+
+
+def _reference_trend(today: date, factors: dict[str, int], speed: int):
+    """Brute force, day by day in Python: the figures the SQL change points must reproduce."""
+    import calendar
+
+    from hrtele.allowances.services import (
+        COUNTED_STATUSES,
+        last_telework_day,
+        shift_month,
+        suspension_range,
+    )
+    from hrtele.models import Agreement, Policy
+
+    policy_cap = db.session.scalar(sa_select(Policy.allowance_monthly_cap))
+    out = []
+    for back in range(11, -1, -1):
+        year, month = shift_month(today.year, today.month, -back)
+        first = date(year, month, 1)
+        dim = calendar.monthrange(year, month)[1]
+        last = date(year, month, dim)
+        ratio = working_days(year, month) / (5 * dim)
+        people, days, km, co2, budget = set(), 0.0, 0.0, 0.0, 0.0
+        for a in db.session.scalars(sa_select(Agreement)):
+            end = last_telework_day(a.end_date, a.ending_effective_date)
+            if a.status not in COUNTED_STATUSES or (a.status == "ended" and end is None):
+                continue
+            end = end or date.max
+            if a.start_date > last or end < first:
+                continue
+            people.add(a.employee_id)
+            susp = suspension_range(a.status, a.suspension_start_date, a.suspension_end_date)
+            covered = 0
+            day = max(first, a.start_date)
+            while day <= min(last, end):
+                if not (susp and susp[0] <= day <= susp[1]):
+                    covered += 1
+                day += timedelta(days=1)
+            dpw = float(a.days_per_week)
+            employee = a.employee
+            days += dpw * covered * ratio
+            km += 2 * float(employee.commute_km) * dpw * covered * ratio
+            co2 += 2 * float(employee.commute_km) * dpw * covered * ratio * factors.get(
+                employee.commute_mode, factors["voiture"]) / 1000
+            amount = float(a.allowance_amount)
+            full = {"flat_monthly": amount, "per_weekly_day": amount * dpw,
+                    "per_day": amount * dpw * 52 / 12}.get(a.allowance_scheme, 0.0)
+            cap = a.allowance_monthly_cap if a.allowance_monthly_cap is not None else policy_cap
+            if cap is not None:
+                full = min(full, float(cap))
+            budget += full * covered / dim
+            if a.allowance_scheme == "one_off" and first <= a.start_date <= last:
+                budget += min(amount, float(cap)) if cap is not None else amount
+        out.append((len(people), days, km, km / speed, co2, budget))
+    return out
+
+
+def test_trend_matches_a_day_by_day_computation(app, db_session):
+    import random
+
+    from tests.factories import make_policy
+
+    rng = random.Random(2026)
+    make_policy(allowance_monthly_cap=Decimal("35.00"))
+    modes = ["voiture", "train", "velo", "covoiturage", "inconnu"]
+    statuses = ["active", "adaptation", "suspended", "ending", "ended", "draft", "cancelled"]
+    people = [make_employee(commute_km=Decimal(rng.randint(0, 50)), commute_mode=rng.choice(modes))
+              for _ in range(25)]
+    for i in range(45):
+        employee = people[i % len(people)]  # some employees get a relay agreement
+        start = date(2025, 6, 1) + timedelta(days=rng.randint(0, 520))
+        status = rng.choice(statuses)
+        kw = {}
+        if rng.random() < 0.3:
+            kw["end_date"] = start + timedelta(days=rng.randint(20, 300))
+        if status in ("ending", "ended") or rng.random() < 0.15:
+            kw["ending_effective_date"] = start + timedelta(days=rng.randint(10, 400))
+        if rng.random() < 0.35:
+            kw["suspension_start_date"] = start + timedelta(days=rng.randint(0, 200))
+            if rng.random() < 0.6:
+                kw["suspension_end_date"] = kw["suspension_start_date"] + timedelta(
+                    days=rng.randint(0, 60))
+        make_agreement(
+            employee_id=employee.id, request_id=None, status=status, start_date=start,
+            days_per_week=Decimal(rng.choice(["1", "1.5", "2", "3"])),
+            allowance_scheme=rng.choice(["flat_monthly", "per_weekly_day", "per_day", "one_off",
+                                         "none"]),
+            allowance_amount=Decimal(rng.choice(["10.00", "2.50", "30.00", "100.00"])),
+            allowance_monthly_cap=rng.choice([None, None, Decimal("25.00")]), **kw)
+    obs = compute_observatory(TODAY)
+    expected = _reference_trend(TODAY, app.config["CO2_G_PER_KM"], obs.speed_kmh)
+    for figures, (people_n, days, km, hours, co2, budget) in zip(obs.trend, expected,
+                                                                    strict=True):
+        label = figures.long_label
+        assert figures.teleworkers == people_n, label
+        assert abs(float(figures.days) - days) <= 0.051, label
+        assert abs(float(figures.km) - km) <= 0.51, label
+        assert abs(float(figures.hours) - hours) <= 0.051, label
+        assert abs(float(figures.co2_kg) - co2) <= 0.051, label
+        assert abs(float(figures.budget) - budget) <= 0.006, label
+    assert any(f.teleworkers for f in obs.trend)

@@ -18,7 +18,8 @@ ids (routes with URL parameters): function (seed, owner) -> dict of URL values, 
     "a" or "b" (whose object it is). The seed builds objects on demand and returns their ids:
         ids=lambda s, who: {"agreement_id": s.agreement(who)}
     Builders: s.employee(who), s.user(who), s.request(who), s.agreement(who), s.place(who),
-    s.invitation_token(who), s.post(), s.category(), s.ceiling(), s.import_batch(), s.hr, s.admin;
+    s.document(who), s.scan(who), s.equipment(who), s.interview(who), s.invitation_token(who),
+    s.post(), s.category(), s.ceiling(), s.import_batch(), s.hr, s.admin (ids of users);
     for a new kind of object: s.memo("document-a", lambda s: make_document(...).id).
 ok: statuses meaning "allowed" for a GET (default (200,)); POST routes accept 200/302/400/409/422.
 
@@ -147,6 +148,40 @@ RULES: dict[str, Rule] = {
     "policy.employer": Rule("hr"),
     "policy.categories": Rule("hr"),
     "policy.edit_category": Rule("hr", ids=lambda s, who: {"category_id": s.category()}),
+    "lifecycle.agreement": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "lifecycle.amend": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "lifecycle.attestations": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "lifecycle.equipment_new": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "lifecycle.equipment_return": Rule("hr", ids=lambda s, who: {"item_id": s.equipment(who)}),
+    "lifecycle.inform": Rule("hr", ids=lambda s, who: {"post_id": s.post(),
+                                                       "employee_id": s.employee(who)}),
+    "lifecycle.interview_new": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "lifecycle.interview_show": Rule("hr", ids=lambda s, who: {"interview_id": s.interview(who)}),
+    "lifecycle.interview_edit": Rule("hr", ids=lambda s, who: {"interview_id": s.interview(who)}),
+    "lifecycle.priority": Rule("hr"),
+    "lifecycle.start_imposed": Rule("hr", ids=_employee),
+    "lifecycle.transition": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who),
+                                                           "slug": "signature"}),
+    "observatory.index": Rule("hr"),
+    "observatory.pdf": Rule("hr"),
+    "todo.index": Rule("hr"),
+    "todo.detail": Rule("hr", ids=lambda s, who: {"key": "demandes"}),
+    # --- documents: HR issues them; an employee downloads only their own ------------------------
+    "documents.download": Rule("employee_own", staff=True,
+                               ids=lambda s, who: {"document_id": s.document(who)}),
+    "documents.download_scan": Rule("employee_own", staff=True,
+                                    ids=lambda s, who: {"scan_id": s.scan(who)}),
+    "documents.history": Rule("hr", ids=_employee),
+    "documents.upload_scan": Rule("hr", ids=lambda s, who: {"document_id": s.document(who)}),
+    "documents.preview_amendment": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    # 422 = allowed, but a draft agreement / pending request has no notice / refusal to preview.
+    "documents.preview_notice": Rule("hr", ok=(200, 422),
+                                     ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "documents.preview_refusal": Rule("hr", ok=(200, 422),
+                                      ids=lambda s, who: {"request_id": s.request(who)}),
+    "documents.issue_amendment": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "documents.issue_notice": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "documents.issue_refusal": Rule("hr", ids=lambda s, who: {"request_id": s.request(who)}),
     # --- employee's own space (portal) ---------------------------------------------------------
     "portal.index": Rule("employee_own"),
     "portal.documents": Rule("employee_own"),
@@ -232,6 +267,65 @@ class Seed:
             return row.id
 
         return self.memo("ceiling", build)
+
+    def equipment(self, who: str) -> int:
+        def build(s):
+            from hrtele.models import EquipmentItem
+
+            item = EquipmentItem(agreement_id=s.agreement(who), item_type="Ordinateur portable",
+                                 serial_number=f"SN-{who}", issued_date=date(2026, 10, 1))
+            db.session.add(item)
+            db.session.commit()
+            return item.id
+
+        return self.memo(f"equipment-{who}", build)
+
+    def interview(self, who: str) -> int:
+        def build(s):
+            from hrtele.models import AnnualInterview
+
+            row = AnnualInterview(agreement_id=s.agreement(who), held_date=date(2026, 11, 5),
+                                  conditions="Bonnes", workload="Normale")
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+        return self.memo(f"interview-{who}", build)
+
+    def document(self, who: str) -> int:
+        """An issued amendment of owner's agreement (stored bytes, no PDF rendering)."""
+        def build(s):
+            import hashlib
+
+            from hrtele.models import IssuedDocument
+
+            pdf = f"%PDF-1.7 matrice {who}".encode()
+            row = IssuedDocument(reference=f"AV-MATRICE-{who.upper()}", kind="amendment", version=1,
+                                 employee_id=s.employee(who), agreement_id=s.agreement(who),
+                                 pdf_bytes=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+                                 size=len(pdf), snapshot_json="{}", template_version="test",
+                                 issued_by_id=s.hr)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+        return self.memo(f"document-{who}", build)
+
+    def scan(self, who: str) -> int:
+        def build(s):
+            import hashlib
+
+            from hrtele.models import SignedScan
+
+            pdf = f"%PDF-1.7 scan {who}".encode()
+            row = SignedScan(document_id=s.document(who), filename="signe.pdf", pdf_bytes=pdf,
+                             sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
+                             uploaded_by_id=s.hr)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+        return self.memo(f"scan-{who}", build)
 
     def import_batch(self) -> int:
         def build(s):

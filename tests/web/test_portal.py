@@ -249,6 +249,16 @@ def test_hr_account_linked_to_an_employee_sees_only_its_own_documents(app, peopl
         client.post(f"/mon-espace/documents/{people['doc_a']}/accuse-reception").status_code == 404
     )
     assert f"AV-{people['alice']}" not in page_text(client.get("/mon-espace/documents"))
+    with app.app_context():
+        denied = db.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.action == "access_denied",
+                AuditEntry.object_type == "issued_documents",
+                AuditEntry.object_id == people["doc_a"],
+            )
+        )
+        assert denied == 1
+        assert db.session.get(IssuedDocument, people["doc_a"]).acknowledged_dt is None
 
 
 class TestCsrf:
