@@ -354,16 +354,20 @@ def _absences(first: date, last: date) -> dict[int, frozenset[date]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def policy_cap() -> Decimal | None:
-    """The employer's policy monthly cap (None when no policy or no cap)."""
-    return db.session.scalar(select(Policy.allowance_monthly_cap).order_by(Policy.id).limit(1))
+def policy_allowance() -> tuple[str | None, Decimal | None, Decimal | None]:
+    """The policy's default (scheme, amount, monthly cap); Nones when no policy exists."""
+    row = db.session.execute(
+        select(Policy.allowance_scheme, Policy.allowance_amount, Policy.allowance_monthly_cap)
+        .order_by(Policy.id).limit(1)
+    ).first()
+    return (row[0], row[1], row[2]) if row else (None, None, None)
 
 
 def compute_month(year: int, month: int) -> PayrollMonth:
     """Compute every employee's allowance for a month (a constant number of queries)."""
     first, last = month_bounds(year, month)
     ceilings = current_ceilings()
-    default_cap = policy_cap()
+    policy_scheme, policy_amount, default_cap = policy_allowance()
     references = _amendment_references(first, last)
     absences = _absences(first, last)
     lines: dict[int, PayrollLine] = {}
@@ -393,6 +397,11 @@ def compute_month(year: int, month: int) -> PayrollMonth:
         if not valid:
             pattern = synthetic_pattern(r.days_per_week or Decimal(0))
             notes.append("rythme sans jours fixes : jours estimés à partir du volume hebdomadaire")
+        if policy_scheme is not None and (
+            r.allowance_scheme != policy_scheme
+            or (r.allowance_scheme != "none" and r.allowance_amount != policy_amount)
+        ):
+            notes.append("indemnité propre à l'accord (différente de la politique de l'employeur)")
         # Dates outside the month do not change its result: clamping them lets agreements
         # with the same terms share one computation (a one-off keeps « started earlier »).
         start = r.start_date

@@ -6,12 +6,14 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 
 
 @click.command("seed-ceilings")
+@with_appcontext
 @click.option("--reset", is_flag=True,
               help="Remplacer tout le barème par le fichier de référence (sinon : seulement si vide).")
 def seed_ceilings_command(reset: bool):
@@ -29,6 +31,7 @@ def seed_ceilings_command(reset: bool):
 
 
 @click.command("payroll-export")
+@with_appcontext
 @click.argument("month")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Fichier CSV à écrire (par défaut : sortie standard).")

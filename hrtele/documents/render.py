@@ -75,23 +75,34 @@ PDF_VARIANT = "pdf/a-3b"
 GENERATOR = "hrtele"
 
 
-def _template_version() -> str:
-    """Fingerprint of every file under templates/pdf (names and bytes), computed once.
+#: Files the legal documents are rendered from (other reports in templates/pdf, such as the
+#: observatory edition, do not change the version of the issued documents).
+LEGAL_TEMPLATE_FILES: tuple[str, ...] = (
+    "base.html",
+    "_macros.html",
+    "print.css",
+    "amendment.html",
+    "reversibility_notice.html",
+    "refusal_letter.html",
+)
 
-    Stored with each issued document: it changes whenever a template or the print stylesheet
-    changes, so one can tell which wording produced a stored PDF.
+
+def _template_version() -> str:
+    """Fingerprint of the legal documents' templates and stylesheet (names and bytes).
+
+    Computed once per process and stored with each issued document: it changes whenever one
+    of LEGAL_TEMPLATE_FILES changes, so one can tell which wording produced a stored PDF.
     """
     digest = hashlib.sha256()
-    for path in sorted(TEMPLATE_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(TEMPLATE_DIR).as_posix().encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
+    for name in LEGAL_TEMPLATE_FILES:
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update((TEMPLATE_DIR / name).read_bytes())
+        digest.update(b"\0")
     return f"pdf-{digest.hexdigest()[:16]}"
 
 
-#: Version of the PDF templates, e.g. "pdf-3f2a9c0d1e4b5a6c" (see :func:`_template_version`).
+#: Version of the legal documents' templates, e.g. "pdf-3f2a9c0d1e4b5a6c".
 TEMPLATE_VERSION = _template_version()
 
 

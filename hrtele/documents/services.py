@@ -177,8 +177,8 @@ def amendment_plan(agreement: Agreement) -> AmendmentPlan:
             target = lifecycle.next_state(status, event)
         except lifecycle.TransitionRefused as refused:
             return AmendmentPlan(None, None, refused.message)
-        if event == lifecycle.ISSUE and agreement.amendment_version > 0:
-            event = lifecycle.REISSUE  # a draft edited after issue: version n+1
+        # A draft edited after a first issue goes back through 'issue' (draft -> issued, the
+        # state machine's only path); the document is still version n+1.
         return AmendmentPlan(event, target, None)
     if status in AMENDED_STATUSES and agreement.has_pending_amendment:
         return AmendmentPlan(lifecycle.REISSUE, status, None)

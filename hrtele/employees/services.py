@@ -180,15 +180,20 @@ def employee_choices(exclude_id: int | None = None, active_only: bool = True,
             (Employee.first_name + " " + Employee.last_name).ilike(pattern, escape="\\"),
             Employee.personnel_number.ilike(pattern, escape="\\"),
         )
-    if include_id:
-        condition = or_(condition, Employee.id == include_id)
     stmt = stmt.where(condition)
     if exclude_id is not None:
         stmt = stmt.where(Employee.id != exclude_id)
     stmt = stmt.order_by(Employee.last_name, Employee.first_name, Employee.id)
     if limit:
         stmt = stmt.limit(limit)
-    rows = db.session.execute(stmt)
+    rows = list(db.session.execute(stmt))
+    if include_id and include_id != exclude_id and all(r.id != include_id for r in rows):
+        extra = db.session.execute(
+            select(Employee.id, Employee.first_name, Employee.last_name,
+                   Employee.personnel_number).where(Employee.id == include_id)
+        ).first()
+        if extra is not None:
+            rows.insert(0, extra)
     return [(r.id, f"{r.last_name.upper()} {r.first_name} ({r.personnel_number})") for r in rows]
 
 

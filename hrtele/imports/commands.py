@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from hrtele.extensions import db
 from hrtele.imports.parsing import ImportFileError
@@ -12,6 +13,7 @@ from hrtele.imports.services import FIELD_LABELS, apply_plan, build_plan, displa
 
 
 @click.command("import-csv")
+@with_appcontext
 @click.option("--kind", type=click.Choice(["employees", "posts"]), required=True,
               help="Contenu du fichier : salariés (employees) ou postes (posts).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

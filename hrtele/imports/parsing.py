@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -31,8 +31,16 @@ MAX_CELL_CHARS = 4000
 _BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,30}$")
-_PERSONNEL_RE = re.compile(r"^[A-Za-z0-9._/-]{1,30}$")
-_EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+# Same shapes as the employee form (hrtele/employees/forms.py), so imported data would also
+# pass the screens: matricule starting with a letter or digit, person names made of letters
+# with spaces, apostrophes, hyphens and dots, plain e-mail addresses.
+_PERSONNEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,29}$")
+_PERSON_NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '’.-]{1,2}[^\W\d_]+)*\.?$")
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+FUTURE_TOLERANCE = timedelta(days=366)  # later dates are typing mistakes (2062 for 2026)
 
 
 class ImportFileError(ValueError):
@@ -74,7 +82,18 @@ def personnel_number(value: str) -> str:
     value = _clean(value)
     if not _PERSONNEL_RE.match(value):
         raise ValueError("lettres, chiffres, point, tiret, barre oblique et souligné seulement "
-                         "(30 au plus)")
+                         "(30 au plus, commençant par une lettre ou un chiffre)")
+    return value
+
+
+def person_name(value: str) -> str:
+    """First or last name: letters, spaces, apostrophes, hyphens, dots (100 at most)."""
+    value = _clean(value)
+    if len(value) > 100:
+        raise ValueError(f"100 caractères au plus ({len(value)} reçus)")
+    if not _PERSON_NAME_RE.match(value):
+        raise ValueError("un nom ne peut contenir que des lettres, des espaces, des apostrophes, "
+                         "des traits d'union et des points (pas de chiffres ni de balises)")
     return value
 
 
@@ -87,11 +106,14 @@ def email(value: str) -> str:
 
 
 def french_date(value: str) -> date:
-    """jj/mm/aaaa (an impossible date such as 31/02/2026 is refused)."""
+    """jj/mm/aaaa (an impossible date such as 31/02/2026, or one years ahead, is refused)."""
     value = _clean(value)
     if len(value) > 20:
         raise ValueError("date invalide : utilisez le format jj/mm/aaaa")
-    return parse_french_date(value)
+    parsed = parse_french_date(value)
+    if parsed > date.today() + FUTURE_TOLERANCE:
+        raise ValueError("date trop lointaine : vérifiez l'année")
+    return parsed
 
 
 def decimal(places: int, minimum: Decimal, maximum: Decimal, *, half_steps: bool = False
@@ -190,8 +212,10 @@ EMPLOYEE_COLUMNS: tuple[Column, ...] = (
     Column("personnel_number", "matricule", "Matricule", personnel_number, True,
            ("numero_matricule", "personnel_number"), "Identifiant unique ; clé de l'import."),
     Column("civility", "civilite", "Civilité", civility, help="M. ou Mme."),
-    Column("first_name", "prenom", "Prénom", text(100), True, ("first_name",)),
-    Column("last_name", "nom", "Nom", text(100), True, ("nom_de_famille", "last_name")),
+    Column("first_name", "prenom", "Prénom", person_name, True, ("first_name",),
+           "Lettres, espaces, apostrophes, traits d'union et points."),
+    Column("last_name", "nom", "Nom", person_name, True, ("nom_de_famille", "last_name"),
+           "Lettres, espaces, apostrophes, traits d'union et points."),
     Column("email", "email", "Adresse électronique", email, aliases=("courriel", "mail")),
     Column("post_code", "code_poste", "Code du poste", post_code, aliases=("poste",),
            help="Le poste doit exister (importez d'abord les postes)."),
@@ -207,7 +231,7 @@ EMPLOYEE_COLUMNS: tuple[Column, ...] = (
     Column("home_address", "adresse_domicile", "Adresse du domicile", text(1000),
            aliases=("adresse",)),
     Column("commute_km", "distance_domicile_travail_km", "Distance domicile-travail (km, aller)",
-           decimal(1, Decimal(0), Decimal(1000)), aliases=("distance_km", "distance"),
+           decimal(1, Decimal(0), Decimal(2000)), aliases=("distance_km", "distance"),
            help="Nombre décimal avec une virgule, par exemple 12,5."),
     Column("commute_mode", "mode_transport", "Mode de transport", commute_mode,
            aliases=("mode_de_transport", "transport"),

@@ -130,11 +130,15 @@ def _chunks(items: list[str]):
         yield items[i:i + _CHUNK]
 
 
-def _load_by_key(model, key_col, keys: list[str]) -> dict[str, Any]:
+def _load_by_key(model, key_col, keys: list[str], *, casefold: bool = False) -> dict[str, Any]:
+    """Objects whose key is in keys, by key (lower-cased keys when casefold), in chunks."""
     out: dict[str, Any] = {}
-    for chunk in _chunks(sorted(set(keys))):
-        for obj in db.session.scalars(select(model).where(key_col.in_(chunk))):
-            out[getattr(obj, key_col.key)] = obj
+    wanted = sorted({k.lower() for k in keys} if casefold else set(keys))
+    column = func.lower(key_col) if casefold else key_col
+    for chunk in _chunks(wanted):
+        for obj in db.session.scalars(select(model).where(column.in_(chunk))):
+            key = getattr(obj, key_col.key)
+            out[key.lower() if casefold else key] = obj
     return out
 
 
@@ -152,11 +156,15 @@ def _diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {k: (getattr(obj, k), v) for k, v in values.items() if not _same(getattr(obj, k), v)}
 
 
-def _duplicate_check(raw: RawRow, key: str, seen: dict[str, int], what: str) -> bool:
-    if key in seen:
-        raw.errors.append(f"{what} « {key} » en double dans le fichier (déjà en ligne {seen[key]})")
+def _duplicate_check(raw: RawRow, key: str, seen: dict[str, int], what: str,
+                     folded: str | None = None) -> bool:
+    """Refuse a second line with the same key (compared as `folded` when given)."""
+    compared = key if folded is None else folded
+    if compared in seen:
+        raw.errors.append(
+            f"{what} « {key} » en double dans le fichier (déjà en ligne {seen[compared]})")
         return True
-    seen[key] = raw.line
+    seen[compared] = raw.line
     return False
 
 
@@ -226,23 +234,26 @@ def _plan_posts(parsed: ParsedFile) -> tuple[list[PlannedRow], list[str]]:
 
 
 def _plan_employees(parsed: ParsedFile) -> tuple[list[PlannedRow], list[str]]:
+    """Employees are matched by personnel number, case-insensitively (as the employee screens do)."""
     keys = [r.values["personnel_number"] for r in parsed.rows if "personnel_number" in r.values]
     managers_wanted = [r.values["manager_number"] for r in parsed.rows
                        if "manager_number" in r.values]
-    existing = _load_by_key(Employee, Employee.personnel_number, keys + managers_wanted)
+    existing = _load_by_key(Employee, Employee.personnel_number, keys + managers_wanted,
+                            casefold=True)
     post_codes = [r.values["post_code"] for r in parsed.rows if "post_code" in r.values]
     posts = {p.code: p.id for p in _load_by_key(Post, Post.code, post_codes).values()}
     categories = _categories()
     new_categories: dict[str, None] = {}
     seen: dict[str, int] = {}
-    file_keys = {r.values["personnel_number"] for r in parsed.rows
+    file_keys = {r.values["personnel_number"].lower() for r in parsed.rows
                  if "personnel_number" in r.values and not r.errors}
+    numbers = {e.id: number for number, e in existing.items()}
     planned: list[PlannedRow] = []
     for raw in parsed.rows:
         v = raw.values
         key = v.get("personnel_number", raw.raw.get("personnel_number", ""))
         if "personnel_number" in v:
-            _duplicate_check(raw, key, seen, "Matricule")
+            _duplicate_check(raw, key, seen, "Matricule", key.lower())
         values = {k: v[k] for k in EMPLOYEE_FIELDS if k in v}
         if "post_code" in v:
             if v["post_code"] in posts:
@@ -253,11 +264,12 @@ def _plan_employees(parsed: ParsedFile) -> tuple[list[PlannedRow], list[str]]:
                 )
         manager = v.get("manager_number")
         if manager is not None:
-            if manager == key:
+            if manager.lower() == key.lower():
                 raw.errors.append("Le salarié ne peut pas être son propre responsable")
-            elif manager not in existing and manager not in file_keys:
-                raw.errors.append(f"Responsable « {manager} » inconnu (ni en base ni dans le fichier)")
-        employee = existing.get(key)
+            elif manager.lower() not in existing and manager.lower() not in file_keys:
+                raw.errors.append(
+                    f"Responsable « {manager} » inconnu (ni en base ni dans le fichier)")
+        employee = existing.get(key.lower())
         name = " ".join(x for x in (v.get("first_name"), v.get("last_name")) if x)
         row = PlannedRow(raw.line, key, name, "reject", manager_number=manager)
         if raw.errors:
@@ -282,14 +294,38 @@ def _plan_employees(parsed: ParsedFile) -> tuple[list[PlannedRow], list[str]]:
             if "category_code" in values:
                 row.changes["category_id"] = (employee.category_id, values["category_code"])
             if manager is not None:
-                current = existing.get(manager)
+                current = existing.get(manager.lower())
                 if current is None or employee.manager_id != current.id:
-                    old = employee.manager.personnel_number if employee.manager else None
-                    row.changes["manager_id"] = (old, manager)
+                    row.changes["manager_id"] = (numbers.get(employee.manager_id), manager)
             row.action = "update" if row.changes else "unchanged"
         planned.append(row)
     _reject_orphan_managers(planned, existing)
+    if any("manager_id" in r.changes for r in planned):
+        _reject_manager_cycles(planned)
+        _reject_orphan_managers(planned, existing)
     return planned, list(new_categories)
+
+
+def _reject_manager_cycles(planned: list[PlannedRow]) -> None:
+    """Refuse rows whose new manager is, directly or not, managed by the employee (a loop)."""
+    tree = db.session.execute(
+        select(Employee.id, func.lower(Employee.personnel_number), Employee.manager_id)
+    ).all()
+    number_of = {row[0]: row[1] for row in tree}
+    parent = {row[1]: number_of.get(row[2]) for row in tree}
+    changing = [r for r in planned if r.action != "reject" and "manager_id" in r.changes]
+    for row in changing:
+        parent[row.key.lower()] = row.manager_number.lower()
+    for row in changing:
+        start, current, steps = row.key.lower(), parent.get(row.key.lower()), 0
+        while current is not None and current != start and steps <= len(parent):
+            current, steps = parent.get(current), steps + 1
+        if current == start:
+            row.action, row.changes = "reject", {}
+            row.reasons.append(
+                f"Responsable « {row.manager_number} » : ce choix créerait une boucle "
+                "hiérarchique (il est lui-même placé sous l'autorité de ce salarié)"
+            )
 
 
 def _reject_orphan_managers(planned: list[PlannedRow], existing: dict[str, Any]) -> None:
@@ -297,11 +333,11 @@ def _reject_orphan_managers(planned: list[PlannedRow], existing: dict[str, Any])
     changed = True
     while changed:
         changed = False
-        accepted = {r.key for r in planned if r.action != "reject"}
+        accepted = {r.key.lower() for r in planned if r.action != "reject"}
         for row in planned:
             manager = row.manager_number
-            if (row.action != "reject" and manager is not None and manager not in existing
-                    and manager not in accepted):
+            if (row.action != "reject" and manager is not None
+                    and manager.lower() not in existing and manager.lower() not in accepted):
                 row.action = "reject"
                 row.changes = {}
                 row.reasons.append(
@@ -350,8 +386,14 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
                    {"code": code, "source": "import"})
     model, key_col = (Post, Post.code) if plan.kind == "posts" else (
         Employee, Employee.personnel_number)
+    fold = plan.kind == "employees"  # personnel numbers match case-insensitively
+
+    def norm(key: str) -> str:
+        return key.lower() if fold else key
+
     to_write = [r for r in plan.rows if r.action in ("create", "update")]
-    existing = _load_by_key(model, key_col, [r.key for r in to_write if r.action == "update"])
+    existing = _load_by_key(model, key_col, [r.key for r in to_write if r.action == "update"],
+                            casefold=fold)
     created: list[tuple[PlannedRow, Any]] = []
     objects: dict[str, Any] = dict(existing)
     for row in to_write:
@@ -363,9 +405,9 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
             obj = model(**{key_col.key: row.key}, **values)
             db.session.add(obj)
             created.append((row, obj))
-            objects[row.key] = obj
+            objects[norm(row.key)] = obj
         else:
-            obj = existing[row.key]
+            obj = existing[norm(row.key)]
             for k, v in values.items():
                 if not _same(getattr(obj, k), v):
                     setattr(obj, k, v)
@@ -377,7 +419,7 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
                {"source": "import", **_audit_values(row.values)})
     for row in to_write:
         if row.action == "update":
-            obj = existing[row.key]
+            obj = existing[norm(row.key)]
             record("update", model.__tablename__, obj.id, actor, {
                 "source": "import",
                 **{k: [display(o), display(n)] for k, (o, n) in row.changes.items()},
@@ -392,10 +434,11 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
 
 def _assign_managers(plan: ImportPlan, objects: dict[str, Any]) -> None:
     """Point each written employee at its manager (an existing or a just-created employee)."""
-    wanted = {r.key: r.manager_number for r in plan.rows
+    wanted = {r.key.lower(): r.manager_number.lower() for r in plan.rows
               if r.action in ("create", "update") and "manager_id" in r.changes}
     missing = [m for m in wanted.values() if m not in objects]
-    objects = {**objects, **_load_by_key(Employee, Employee.personnel_number, missing)}
+    objects = {**objects, **_load_by_key(Employee, Employee.personnel_number, missing,
+                                         casefold=True)}
     for key, manager in wanted.items():
         objects[key].manager = objects[manager]
 

@@ -68,9 +68,14 @@ def _fill_choices(form: RequestForm, employee_id: int | None, term: str = "",
                           f"({employee.personnel_number})")
         ]
     else:
-        form.employee_id.choices = [(0, "—")] + employee_choices(
-            include_id=employee_id, term=term, limit=EMPLOYEE_CHOICES_LIMIT
-        )
+        found = employee_choices(include_id=employee_id, term=term,
+                                 limit=EMPLOYEE_CHOICES_LIMIT)
+        form.employee_id.choices = [(0, "—")] + found
+        if len(found) >= EMPLOYEE_CHOICES_LIMIT:
+            form.employee_id.description = gettext(
+                "Liste limitée aux %(n)s premiers salariés : utilisez la recherche ci-dessus.",
+                n=EMPLOYEE_CHOICES_LIMIT,
+            )
     form.place_id.choices = (
         [(0, gettext("— non précisé —")),
          (HOME_FROM_FILE, gettext("Domicile du salarié (adresse inscrite sur sa fiche)"))]

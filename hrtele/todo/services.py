@@ -131,7 +131,7 @@ def _to_issue_stmt(today: date) -> Select:
         or_(
             and_(Agreement.status == lc.DRAFT, Agreement.kind == "regular"),
             and_(Agreement.has_pending_amendment.is_(True),
-                 Agreement.status.in_((lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED, lc.ENDING))),
+                 Agreement.status.in_((lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED))),
         )
     ).order_by(Agreement.start_date, Agreement.id)
 

@@ -21,6 +21,7 @@ NAV_HR = (
     ("places.index", "Lieux"),
     ("allowances.index", "Indemnités"),
     ("observatory.index", "Observatoire"),
+    ("imports.index", "Import SIRH"),
     ("policy.edit", "Politique"),
     ("audit.index", "Journal"),
     ("users.index", "Comptes"),

@@ -92,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "transition": "Changement d'état",
         "reminder": "Rappels envoyés par e-mail",
         "issue": "Émission",
+        "integrity_error": "Document altéré (empreinte non conforme)",
         "export": "Export",
         "import": "Import",
         "read": "Consultation",

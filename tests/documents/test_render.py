@@ -578,3 +578,19 @@ def test_package_import_is_lazy():
         "assert callable(d.render_pdf); assert 'weasyprint' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(render.__file__).parents[2])
+
+
+def test_template_version_covers_every_file_the_documents_use():
+    from jinja2 import meta
+
+    env = render._environment()
+    seen, todo = set(), [spec.template for spec in render.DOCUMENT_KINDS.values()]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = env.loader.get_source(env, name)[0]
+        todo += [ref for ref in meta.find_referenced_templates(env.parse(source)) if ref]
+    assert seen | {"print.css"} == set(render.LEGAL_TEMPLATE_FILES)
+    assert re.fullmatch(r"pdf-[0-9a-f]{16}", render.TEMPLATE_VERSION)

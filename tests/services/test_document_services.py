@@ -215,11 +215,33 @@ def test_reissue_creates_a_new_version_and_supersedes_the_old_one(db_session, hr
     assert old.is_superseded is True
     assert old.pdf_bytes == first_bytes and old.sha256 == first_sha
     assert db.session.get(IssuedDocument, second.id).is_superseded is False
-    assert not missing_from(pdf_text(second.pdf_bytes), "1 jour par semaine", "lundi (journée entière).")
+    assert not missing_from(
+        pdf_text(second.pdf_bytes), "1 jour par semaine", "lundi (journée entière)."
+    )
     agreement = db.session.get(type(agreement), agreement.id)
     assert agreement.status == "issued" and agreement.amendment_version == 2
     events = [e.event for e in agreement.events]
     assert events == ["issue", "reissue"]
+
+    # Edited after issue, the agreement went back to draft: 'issue' again, version 3.
+    agreement.status = "draft"
+    db.session.commit()
+    third = _issue(agreement, hr, date(2026, 11, 26))
+    assert third.version == 3
+    db.session.refresh(agreement)
+    assert [(e.event, e.from_state, e.to_state) for e in agreement.events][-1] == (
+        "issue",
+        "draft",
+        "issued",
+    )
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(IssuedDocument)
+            .where(IssuedDocument.is_superseded.is_(False))
+        )
+        == 1
+    )
 
 
 def test_amended_running_agreement_issues_version_n_plus_one_and_stays_active(db_session, hr):
@@ -560,7 +582,10 @@ def test_integrity_check_and_download_names():
     assert not services.integrity_ok(document)
     assert services.download_filename(document, "M-004217") == "avenant-teletravail-M-004217-v2.pdf"
     document.kind, document.version = "reversibility_notice", 1
-    assert services.download_filename(document, "Mé 12/3") == "notification-fin-teletravail-Me-12-3-1.pdf"
+    assert (
+        services.download_filename(document, "Mé 12/3")
+        == "notification-fin-teletravail-Me-12-3-1.pdf"
+    )
     document.kind = "refusal_letter"
     assert services.download_filename(document, "M00017") == "refus-teletravail-M00017.pdf"
     assert services.download_filename(document, None) == "refus-teletravail-salarie-7.pdf"

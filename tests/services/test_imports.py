@@ -19,12 +19,17 @@ EMP_HEADER = ("matricule;civilite;prenom;nom;email;code_poste;categorie;date_emb
               "mode_transport;matricule_responsable;actif")
 
 
+def letters(i: int) -> str:
+    """A name suffix made of letters only (names may not contain digits)."""
+    return "".join("abcdefghij"[int(c)] for c in str(i))
+
+
 def employees_csv(n: int, post_code: str = "", *, sep: str = ";") -> str:
     """n valid employee lines; the first one manages the others."""
     lines = [EMP_HEADER.replace(";", sep)]
     for i in range(1, n + 1):
         manager = "E00001" if i > 1 else ""
-        cells = [f"E{i:05d}", "Mme" if i % 2 else "M.", f"Prénom{i}", f"Nom{i}",
+        cells = [f"E{i:05d}", "Mme" if i % 2 else "M.", f"Élise-{letters(i)}", f"Nom{letters(i)}",
                  f"p{i}@example.test", post_code, "B", "06/01/2020", "", "80 %" if i % 3 == 0
                  else "100", f"{i} rue des Lilas, 09000 Foix", "12,5", "Transports en commun",
                  manager, "oui"]
@@ -123,21 +128,22 @@ def test_template_has_the_documented_header():
 # --------------------------------------------------------------------------- plan and apply
 
 
-def test_thousand_employees_preview_apply_and_rerun_changes_nothing(db_session):
+def test_employees_preview_apply_and_rerun_changes_nothing(db_session):
+    """300 employees here (the web test imports 1,000 through the screens)."""
     make_post(code="GEST-01")
-    make_employee(personnel_number="E00002", first_name="Ancien", last_name="Nom2",
+    make_employee(personnel_number="e00002", first_name="Ancien", last_name="Nomc",
                   commute_km=Decimal("3"))
-    data = employees_csv(1000, "GEST-01").encode("utf-8")
+    data = employees_csv(300, "GEST-01").encode("utf-8")
     plan = build_plan("employees", data)
-    assert plan.counts == {"create": 999, "update": 1, "unchanged": 0, "reject": 0}
+    assert plan.counts == {"create": 299, "update": 1, "unchanged": 0, "reject": 0}
     (update,) = plan.of("update")
-    assert update.changes["first_name"] == ("Ancien", "Prénom2")
+    assert update.changes["first_name"] == ("Ancien", "Élise-c")
     assert update.changes["commute_km"] == (Decimal("3.0"), Decimal("12.5"))
     assert db.session.scalar(sa.select(sa.func.count(Employee.id))) == 1  # dry run wrote nothing
     counts = apply_plan(plan, None)
     db.session.commit()
-    assert counts["create"] == 999 and counts["update"] == 1
-    assert db.session.scalar(sa.select(sa.func.count(Employee.id))) == 1000
+    assert counts["create"] == 299 and counts["update"] == 1
+    assert db.session.scalar(sa.select(sa.func.count(Employee.id))) == 300
     boss = db.session.scalar(sa.select(Employee).where(Employee.personnel_number == "E00001"))
     third = db.session.scalar(sa.select(Employee).where(Employee.personnel_number == "E00003"))
     assert third.manager_id == boss.id and third.working_time_rate == 80
@@ -145,13 +151,13 @@ def test_thousand_employees_preview_apply_and_rerun_changes_nothing(db_session):
     assert third.category.code == "B" and third.post.code == "GEST-01"
     audits = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
         AuditEntry.object_type == "employees", AuditEntry.action.in_(("create", "update"))))
-    assert audits == 1000
+    assert audits == 300
 
     assert db.session.scalar(sa.select(sa.func.max(Employee.version))) == 2  # E00002 only
     versions = db.session.scalar(sa.select(sa.func.sum(Employee.version)))
 
     again = build_plan("employees", data)
-    assert again.counts == {"create": 0, "update": 0, "unchanged": 1000, "reject": 0}
+    assert again.counts == {"create": 0, "update": 0, "unchanged": 300, "reject": 0}
     counts = apply_plan(again, None)
     db.session.commit()
     assert (counts["create"], counts["update"]) == (0, 0)
@@ -170,6 +176,10 @@ def test_employee_rejections_have_reasons(db_session):
         "B5;M.;Jo;ChefRejete;;;;;;;;;;B2;\n"
         ";M.;Sans;Matricule;;;;;;;;;;;\n"
         "B6;M.;<script>alert(1)</script>;{{7*7}};;;;;;;;;;;\n"
+        "b1;M.;Jean;Casse;;;;;;;;;;;\n"
+        "B7;M.;Léa;Boucle;;;;;;;;;;B8;\n"
+        "B8;M.;Léo;Boucle;;;;;;;;;;B7;\n"
+        "B9;M.;Futur;Lointain;;;;01/01/2099;;;;;;;\n"
     )
     plan = build_plan("employees", csv_text.encode())
     reasons = {r.line: " ".join(r.reasons) for r in plan.of("reject")}
@@ -179,11 +189,14 @@ def test_employee_rejections_have_reasons(db_session):
     assert "Responsable « ZZZ » inconnu" in reasons[6]
     assert "Responsable « B2 » refusé dans ce même fichier" in reasons[7]
     assert "Matricule : valeur obligatoire manquante" in reasons[8]
-    assert {r.key for r in plan.of("create")} == {"B1", "B6"}
+    assert "pas de chiffres ni de balises" in reasons[9]
+    assert "Matricule « b1 » en double dans le fichier (déjà en ligne 2)" in reasons[10]
+    assert "boucle hiérarchique" in reasons[11] and "boucle hiérarchique" in reasons[12]
+    assert "date trop lointaine" in reasons[13]
+    assert {r.key for r in plan.of("create")} == {"B1"}
     apply_plan(plan, None)
     db.session.commit()
-    stored = db.session.scalar(sa.select(Employee).where(Employee.personnel_number == "B6"))
-    assert stored.first_name == "<script>alert(1)</script>" and stored.last_name == "{{7*7}}"
+    assert db.session.scalar(sa.select(sa.func.count(Employee.id))) == 1
 
 
 def test_posts_import_idempotent_with_categories_and_establishments(db_session):
@@ -222,3 +235,29 @@ def test_posts_import_idempotent_with_categories_and_establishments(db_session):
     apply_plan(plan, None)
     db.session.commit()
     assert db.session.scalar(sa.select(Post.version).where(Post.code == "C-1")) == 2
+
+
+def test_cli_preview_apply_and_rerun(app, tmp_path):
+    with app.app_context():
+        make_employer()
+    path = tmp_path / "postes.csv"
+    path.write_bytes("code;intitule;teletravaillable;motif\r\nK-1;Juriste;oui;\r\n"
+                     "K-2;Agent d’accueil;non;Accueil physique\r\nK-3;;oui;\r\n".encode("cp1252"))
+    runner = app.test_cli_runner()
+    preview = runner.invoke(args=["import-csv", "--kind", "posts", str(path)])
+    assert preview.exit_code == 0, preview.output
+    assert "Aperçu (rien n'est enregistré ; ajoutez --apply) : 2 création(s)" in preview.output
+    assert "ligne 4 [K-3] rejetée : Intitulé : valeur obligatoire manquante" in preview.output
+    assert "Windows-1252" in preview.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0
+    applied = runner.invoke(args=["import-csv", "--kind", "posts", str(path), "--apply"])
+    assert "Import appliqué : 2 création(s), 0 mise(s) à jour" in applied.output
+    rerun = runner.invoke(args=["import-csv", "--kind", "posts", str(path), "--apply"])
+    assert "Import appliqué : 0 création(s), 0 mise(s) à jour, 2 inchangée(s)" in rerun.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 2
+    empty = tmp_path / "vide.csv"
+    empty.write_bytes(b"")
+    refused = runner.invoke(args=["import-csv", "--kind", "employees", str(empty)])
+    assert refused.exit_code == 1 and "Le fichier est vide." in refused.output

@@ -136,6 +136,8 @@ def test_agreement_cap_then_policy_cap(db_session):
     policy = line_of(payroll, "Politique")
     assert (policy.amount, policy.exempt, policy.excess) == (
         Decimal("45.00"), Decimal("22.00"), Decimal("23.00"))
+    # The policy pays 10 € per weekly day: 40 € is the agreement's own allowance.
+    assert "indemnité propre à l'accord" in " ".join(policy.notes)
 
 
 def test_absences_reduce_days_and_per_day_amount(db_session):
@@ -148,6 +150,7 @@ def test_absences_reduce_days_and_per_day_amount(db_session):
     # 8 days - Monday 9 (Tuesday 10 is not a telework day) = 7; 21 € ; limit 18,90 €.
     assert (line.days, line.amount, line.exempt, line.excess) == (
         Decimal(7), Decimal("21.00"), Decimal("18.90"), Decimal("2.10"))
+    assert "indemnité propre à l'accord" in " ".join(line.notes)  # per day, not the policy's
 
 
 def test_suspension_days_are_excluded(db_session):
@@ -372,3 +375,23 @@ def test_edited_ceiling_changes_the_exempt_part(db_session):
     db.session.commit()
     line = line_of(compute_month(*NOV), "Bareme")
     assert (line.exempt, line.excess) == (Decimal("24.00"), Decimal("0.00"))
+
+
+def test_cli_seed_export_and_close(app, tmp_path):
+    runner = app.test_cli_runner()
+    seeded = runner.invoke(args=["seed-ceilings"])
+    assert seeded.exit_code == 0 and "5 période(s)" in seeded.output
+    assert "déjà" in runner.invoke(args=["seed-ceilings"]).output
+    assert "réinitialisé" in runner.invoke(args=["seed-ceilings", "--reset"]).output
+    with app.app_context():
+        agreement("Cli", "per_day", "3.00", start_date=date(2026, 10, 5))
+    out = tmp_path / "octobre.csv"
+    provisional = runner.invoke(args=["payroll-export", "2026-10", "-o", str(out)])
+    assert provisional.exit_code == 0, provisional.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf") and b"M-Cli;Cli;Alex;" in out.read_bytes()
+    closed = runner.invoke(args=["payroll-export", "2026-10", "--close", "-o", str(out)])
+    assert closed.exit_code == 0 and "Mois clôturé : 1 ligne(s)" in closed.output
+    again = runner.invoke(args=["payroll-export", "2026-10", "--close"])
+    assert again.exit_code == 1 and "déjà clôturé" in again.output
+    bad = runner.invoke(args=["payroll-export", "2026-13"])
+    assert bad.exit_code == 2 and "Mois invalide" in bad.output

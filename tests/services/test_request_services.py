@@ -323,6 +323,9 @@ def test_employee_choices_search_and_include(db_session):
     assert ids == [kept.id]
     assert gone.id not in [i for i, _ in employee_choices()]
     assert gone.id in [i for i, _ in employee_choices(include_id=gone.id, term="zeta")]
+    last = make_employee(last_name="Zzz")
+    limited = [i for i, _ in employee_choices(limit=1, include_id=last.id)]
+    assert len(limited) == 2 and limited[0] == last.id
 
 
 def test_places_home_and_third_place(db_session, hr, employee):

@@ -132,9 +132,7 @@ def test_superseded_version_stays_downloadable(app, hr_client, world):
     assert response.status_code == 303
     with app.app_context():
         old = db.session.get(IssuedDocument, world.document_id)
-        new = db.session.scalars(
-            select(IssuedDocument).where(IssuedDocument.version == 2)
-        ).one()
+        new = db.session.scalars(select(IssuedDocument).where(IssuedDocument.version == 2)).one()
         assert old.is_superseded and not new.is_superseded
         new_id = new.id
     old_download = hr_client.get(f"/documents/{world.document_id}")
