@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -31,6 +29,7 @@ from hrtele.allowances.services import (
     parse_month,
     read_csv_rows,
     shift_month,
+    today_paris,
 )
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_admin, require_hr
@@ -46,11 +45,6 @@ bp = Blueprint("allowances", __name__, url_prefix="/indemnites")
 bp.before_request(require_hr)
 
 PER_PAGE = 50
-
-
-def today_paris() -> date:
-    """Today's date in France (months and closings follow the French calendar)."""
-    return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 def _check_period(year: int, month: int) -> None:
@@ -131,8 +125,9 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
         stored_rows = read_csv_rows(export.csv_bytes)
         changed_since = csv_bytes(payroll) != export.csv_bytes
     db.session.commit()  # persists the seeding of an empty ceiling table, if any
-    items = ([_stored_display(r) for r in stored_rows] if stored_rows is not None
-             else [_line_display(line) for line in payroll.lines])
+    page = _page_of(stored_rows if stored_rows is not None else payroll.lines, requested_page())
+    show = _stored_display if stored_rows is not None else _line_display
+    page.items = [show(item) for item in page.items]  # format only the rows shown
     policy = db.session.query(Policy).order_by(Policy.id).first()
     prev_y, prev_m = shift_month(year, month, -1)
     next_y, next_m = shift_month(year, month, 1)
@@ -143,7 +138,7 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
         closer=closer_label(export) if export else "",
         stored_rows=stored_rows,
         changed_since=changed_since,
-        page=_page_of(items, requested_page()),
+        page=page,
         totals=_stored_totals(stored_rows) if stored_rows is not None else payroll.totals,
         policy=policy,
         ceilings_count=len(ceilings),
@@ -243,11 +238,9 @@ def ceilings_json():
     return response
 
 
-def _admin_only():
-    refusal = require_admin()
-    if refusal is not None:  # pragma: no cover - require_hr already redirected anonymous users
-        return refusal
-    return None
+def _admin_only() -> None:
+    """Ceiling edits are for admins (HR reads the table); 403 otherwise."""
+    require_admin()  # anonymous visitors were already redirected by require_hr
 
 
 @bp.route("/plafonds/nouveau", methods=["GET", "POST"])

@@ -62,7 +62,7 @@ def report(summary: DemoSummary) -> list[str]:
 @click.option("--if-empty", is_flag=True,
               help="Ne rien faire si un employeur existe déjà (utilisé par « make run »).")
 @click.option("--today", callback=_parse_today, metavar="JJ/MM/AAAA",
-              help="Date de référence des données (par défaut : la date du jour).")
+              help="Date de référence des données (par défaut : la date du jour à Paris).")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
               help="Graine du tirage : même date et même graine donnent les mêmes données.")
 @with_appcontext

@@ -38,13 +38,13 @@ def seed_ceilings_command(reset: bool):
 @click.option("--close", is_flag=True, help="Clôturer le mois (export enregistré définitivement).")
 def payroll_export_command(month: str, output: Path | None, close: bool):
     """Exporter (et éventuellement clôturer) les indemnités d'un mois MONTH au format aaaa-mm."""
-    from hrtele.allowances.routes import today_paris
     from hrtele.allowances.services import (
         close_month,
         compute_month,
         csv_bytes,
         get_export,
         parse_month,
+        today_paris,
     )
 
     try:

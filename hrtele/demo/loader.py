@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -98,7 +99,12 @@ def load_demo(today: date | None = None, actor: User | None = None,
             "La base contient déjà un employeur : les données de démonstration ne se chargent "
             "que dans une base vide."
         )
-    return _Builder(today or date.today(), actor, seed).run()
+    return _Builder(today or paris_today(), actor, seed).run()
+
+
+def paris_today() -> date:
+    """Today on the HR department's calendar (Europe/Paris), as the lifecycle screens use."""
+    return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 # --------------------------------------------------------------------------------------------

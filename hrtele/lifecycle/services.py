@@ -62,8 +62,6 @@ UI_EVENTS: tuple[str, ...] = (
     lc.CANCEL,
 )
 
-# Telework in progress (follow-up applies: interviews, attestations, equipment).
-LIVE_STATES: tuple[str, ...] = (lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED, lc.ENDING, lc.IMPOSED)
 # States in which the annual interview is owed (L1222-10 4°, 2012).
 INTERVIEW_STATES: tuple[str, ...] = (lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED, lc.ENDING)
 # Agreements that still need their attestations (before activation too).
@@ -113,20 +111,6 @@ def _text(data: dict[str, Any], key: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Lookups
 # --------------------------------------------------------------------------------------------
-
-
-def get_agreement(agreement_id: int) -> Agreement | None:
-    """The agreement with its employee, post and place loaded (one query)."""
-    return db.session.scalar(
-        select(Agreement)
-        .where(Agreement.id == agreement_id)
-        .options(
-            joinedload(Agreement.employee).joinedload(Employee.post),
-            joinedload(Agreement.place),
-            joinedload(Agreement.second_place),
-            joinedload(Agreement.request),
-        )
-    )
 
 
 def last_event_date(agreement: Agreement, events: tuple[str, ...]) -> date | None:
@@ -696,10 +680,15 @@ def amendment_data(agreement: Agreement, data: dict[str, Any]) -> dict[str, Any]
 
 
 def amendment_violations(agreement: Agreement, data: dict[str, Any], today: date):
-    """Every rule the amended agreement would break (the agreements area's single rule path)."""
+    """What the rules say of the amended agreement (the agreements area's single rule path).
+
+    Blocking violations are all kept; warnings only on the terms the amendment changes (a
+    running agreement's start date is always « in the past », which is no news).
+    """
     from hrtele.agreements.services import agreement_violations
 
-    return agreement_violations(amendment_data(agreement, data), today, agreement)
+    violations = agreement_violations(amendment_data(agreement, data), today, agreement)
+    return [v for v in violations if v.blocking or v.field in AMENDABLE_FIELDS]
 
 
 def _check_amendment(agreement: Agreement, data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, render_template
 from sqlalchemy import select
 
-from hrtele.allowances.routes import today_paris
+from hrtele.allowances.services import today_paris
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_hr
 from hrtele.documents.render import DocumentRenderError

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pypdf
+from sqlalchemy import select
 
 from hrtele.extensions import db
 from hrtele.models import Agreement, Employee, Establishment, Post
@@ -80,12 +81,23 @@ def missing_from(text: str, *expected: str) -> list[str]:
     return [value for value in expected if squash(value) not in haystack]
 
 
+def _free(model: type, column: str, value: str) -> dict[str, str]:
+    """{column: value} when no row uses that value yet, else {} (the factory numbers it)."""
+    taken = db.session.scalar(select(model.id).where(getattr(model, column) == value).limit(1))
+    return {} if taken is not None else {column: value}
+
+
 def employee_with_post(**overrides: Any) -> Employee:
-    """Claire DELMAS, chargée d'études at the Foix head office, with a manager."""
+    """Claire DELMAS, chargée d'études at the Foix head office, with a manager.
+
+    The first one of a database gets fixed numbers (matricule, post codes), so that the
+    documents of two tests are identical and memoise_renders() can serve them.
+    """
     employer = make_employer()
     establishment = db.session.query(Establishment).filter_by(employer_id=employer.id).first()
     category = make_category("B", "Techniciens et agents de maîtrise")
     post = make_post(
+        **_free(Post, "code", "ETU-03"),
         title="Chargée d'études",
         department="Études et méthodes",
         establishment_id=establishment.id,
@@ -93,11 +105,18 @@ def employee_with_post(**overrides: Any) -> Employee:
         eligibility_reason="rédaction et analyse réalisables à distance",
         teleworkable_tasks="rédaction des notes d'études, analyse des données",
     )
-    manager_post = make_post(title="Responsable du service Études", is_eligible=False)
+    manager_post = make_post(
+        **_free(Post, "code", "DIR-01"), title="Responsable du service Études", is_eligible=False
+    )
     manager = make_employee(
-        post_id=manager_post.id, first_name="Julien", last_name="Lacoste", civility="M."
+        **_free(Employee, "personnel_number", "M-000420"),
+        post_id=manager_post.id,
+        first_name="Julien",
+        last_name="Lacoste",
+        civility="M.",
     )
     values = dict(
+        **_free(Employee, "personnel_number", "M-004217"),
         post_id=post.id,
         civility="Madame",
         first_name="Claire",
@@ -151,3 +170,26 @@ def vacant_post(**overrides: Any) -> Post:
     )
     values.update(overrides)
     return make_post(**values)
+
+
+_RENDER_CACHE: dict[tuple, bytes] = {}
+
+
+def memoise_renders(monkeypatch) -> None:
+    """Make the services reuse the PDF of a snapshot already rendered in this test process.
+
+    Rendering is deterministic (the same snapshot gives the same bytes, checked by
+    test_render.py and by test_document_services.py with the real renderer), so this only
+    saves time: a snapshot rendered on SQLite is not rendered again on PostgreSQL.
+    """
+    from hrtele.documents import services
+
+    real = services.render_pdf
+
+    def cached(kind: str, snapshot: Any, **options: Any) -> bytes:
+        key = (kind, snapshot, tuple(sorted(options.items())))
+        if key not in _RENDER_CACHE:
+            _RENDER_CACHE[key] = real(kind, snapshot, **options)
+        return _RENDER_CACHE[key]
+
+    monkeypatch.setattr(services, "render_pdf", cached)

@@ -331,3 +331,9 @@ def test_demo_command_rejects_an_out_of_range_date(app):
     assert "hors limites" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Employer.id))) == 0
+
+
+def test_default_reference_date_is_the_paris_calendar_day():
+    from hrtele.demo.loader import paris_today
+
+    assert abs((paris_today() - date.today()).days) <= 1

@@ -20,7 +20,8 @@ ids (routes with URL parameters): function (seed, owner) -> dict of URL values, 
     Builders: s.employee(who), s.user(who), s.request(who), s.agreement(who), s.place(who),
     s.document(who), s.scan(who), s.equipment(who), s.interview(who), s.invitation_token(who),
     s.post(), s.category(), s.ceiling(), s.import_batch(), s.hr, s.admin (ids of users);
-    for a new kind of object: s.memo("document-a", lambda s: make_document(...).id).
+    for a new kind of object: s.memo(f"widget-{who}", lambda s: make_widget(s.employee(who)).id)
+    (the factory runs once per test inside an app context; its result is reused).
 ok: statuses meaning "allowed" for a GET (default (200,)); POST routes accept 200/302/400/409/422.
 
 What is checked:
@@ -29,7 +30,8 @@ What is checked:
   an allowed actor -> `ok`; ids that do not exist -> 404 (never 500), and for employee_own the
   404 for B on A's object is byte-identical to the 404 for a missing object.
 - POST-only routes (CSRF disabled here, see test_csrf.py for CSRF): anonymous -> 302 to
-  /connexion, refused actors -> 403/404, the allowed actor is neither refused nor a 5xx.
+  /connexion, refused actors -> 403/404 with one audit entry, then the first allowed actor
+  (HR before admin) is neither refused nor a 5xx (one test per endpoint, fresh database).
 """
 
 from __future__ import annotations

@@ -15,12 +15,23 @@ from hrtele.documents import services
 from hrtele.extensions import db
 from hrtele.models import Agreement, AuditEntry, IssuedDocument, SignedScan, TeleworkRequest, User
 from tests.conftest import login
-from tests.documents.model_samples import agreement_variant, employee_with_post, pdf_text
+from tests.documents.model_samples import (
+    agreement_variant,
+    employee_with_post,
+    memoise_renders,
+    pdf_text,
+)
 from tests.factories import make_employee, make_request, make_user, page_text
 from tests.web.test_csrf import login_with_csrf, token_of
 
 ALICE = "alice.docs@example.test"
 BRUNO = "bruno.docs@example.test"
+
+
+@pytest.fixture(autouse=True)
+def _memoised_renders(monkeypatch):
+    """Identical snapshots are rendered once per test process (renders are deterministic)."""
+    memoise_renders(monkeypatch)
 
 
 @dataclass

@@ -110,13 +110,15 @@ def test_whole_lifecycle_through_http(app, hr_client, clock):
     # active -> active: avenant modificatif (1 day instead of 2), warnings to confirm
     version = state(app, agreement_id)[1]
     amend = {"version": str(version), "effective_date": "01/02/2027", "days_per_week": "1",
-             "mon_am": "y", "mon_pm": "y", "place_id": "", "allowance_scheme": "per_weekly_day",
-             "allowance_amount": "10,00", "reason": "Demande du salarié"}
+             "mon_am": "y", "mon_pm": "y", "place_id": "", "allowance_scheme": "flat_monthly",
+             "allowance_amount": "20,00", "reason": "Demande du salarié"}
     with app.app_context():
         amend["place_id"] = str(db.session.get(Agreement, agreement_id).place_id)
     first = hr_client.post(f"/suivi/accords/{agreement_id}/avenant-modificatif", data=amend)
     assert first.status_code == 422
     assert "avertissements" in page_text(first)
+    assert "diffère de celle prévue par la politique" in page_text(first)
+    assert "antidaté" not in page_text(first)  # unchanged terms are not judged again
     assert state(app, agreement_id) == ("active", version, 6)
     response = hr_client.post(f"/suivi/accords/{agreement_id}/avenant-modificatif",
                               data={**amend, "confirm_warnings": "y", "warnings_digest": digest_of(first)})
@@ -126,6 +128,7 @@ def test_whole_lifecycle_through_http(app, hr_client, clock):
         assert agreement.status == "active"
         assert str(agreement.days_per_week) == "1.0"
         assert agreement.weekly_pattern == "1100000000"
+        assert agreement.allowance_scheme == "flat_monthly"
         assert agreement.has_pending_amendment
         assert agreement.amendment_version == 1  # the documents area issues version 2
 
@@ -227,25 +230,25 @@ def test_imposed_telework_from_start_to_end(app, hr_client, clock):
     assert "Fin des circonstances exceptionnelles" in page_text(hr_client.get(f"/suivi/accords/{agreement_id}"))
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"reason": "", "start_date": "02/11/2026", "days_per_week": "5"}, "Indiquez les circonstances"),
-        ({"reason": "Épidémie", "start_date": "", "days_per_week": "5"}, "Indiquez la date de début"),
-        ({"reason": "Épidémie", "start_date": "31/02/2026", "days_per_week": "5"}, "Date impossible"),
-        ({"reason": "Épidémie", "start_date": "10/11/2026", "end_date": "09/11/2026",
-          "days_per_week": "5"}, "ne peut pas précéder la date de début"),
-        ({"reason": "Épidémie", "start_date": "02/11/2026", "days_per_week": "6"}, "au plus 5"),
-        ({"reason": "Épidémie", "start_date": "02/11/2026", "days_per_week": "1,3"}, "demi-journées"),
-        ({"reason": "É\x00pidémie", "start_date": "02/11/2026", "days_per_week": "2"}, "Caractères de contrôle"),
-    ],
-)
-def test_imposed_telework_bad_input_changes_nothing(app, hr_client, clock, data, message):
+IMPOSED_BAD_INPUT = [
+    ({"reason": "", "start_date": "02/11/2026", "days_per_week": "5"}, "Indiquez les circonstances"),
+    ({"reason": "Épidémie", "start_date": "", "days_per_week": "5"}, "Indiquez la date de début"),
+    ({"reason": "Épidémie", "start_date": "31/02/2026", "days_per_week": "5"}, "Date impossible"),
+    ({"reason": "Épidémie", "start_date": "10/11/2026", "end_date": "09/11/2026",
+      "days_per_week": "5"}, "ne peut pas précéder la date de début"),
+    ({"reason": "Épidémie", "start_date": "02/11/2026", "days_per_week": "6"}, "au plus 5"),
+    ({"reason": "Épidémie", "start_date": "02/11/2026", "days_per_week": "1,3"}, "demi-journées"),
+    ({"reason": "É\x00pidémie", "start_date": "02/11/2026", "days_per_week": "2"}, "Caractères de contrôle"),
+]
+
+
+def test_imposed_telework_bad_input_changes_nothing(app, hr_client, clock):
     with app.app_context():
         employee_id = make_employee().id
-    response = hr_client.post(f"/suivi/salaries/{employee_id}/teletravail-impose", data=data)
-    assert response.status_code == 422
-    assert message in page_text(response)
+    for data, message in IMPOSED_BAD_INPUT:
+        response = hr_client.post(f"/suivi/salaries/{employee_id}/teletravail-impose", data=data)
+        assert response.status_code == 422, data
+        assert message in page_text(response), data
     with app.app_context():
         assert db.session.scalar(select(func.count(Agreement.id))) == 0
 
@@ -312,86 +315,84 @@ def _ready(app, status: str, **kw) -> int:
         return make_agreement(status=status, **kw).id
 
 
-@pytest.mark.parametrize(
-    ("status", "today", "event", "data", "message"),
-    [
-        (lc.ISSUED, "25/09/2026", lc.SIGN, {"employee_signed_date": "22/09/2026"},
-         "signature de l'employeur"),
-        (lc.ISSUED, "25/09/2026", lc.SIGN,
-         {"employee_signed_date": "22/09/2026", "employer_signed_date": "30/09/2026"},
-         "ne peut pas être dans le futur"),
-        (lc.ISSUED, "25/09/2026", lc.SIGN,
-         {"employee_signed_date": "19/09/2026", "employer_signed_date": "22/09/2026"},
-         "ne peut pas précéder l'émission de l'avenant (20/09/2026)"),
-        (lc.ISSUED, "25/09/2026", lc.SIGN,
-         {"employee_signed_date": "31/02/2026", "employer_signed_date": "22/09/2026"},
-         "Date impossible"),
-        (lc.SIGNED, "25/09/2026", lc.ACTIVATE, {"event_date": "20/09/2026"},
-         "avant la date de début prévue"),
-        (lc.SIGNED, "25/09/2026", lc.ACTIVATE, {"event_date": ""}, "Indiquez la date"),
-        (lc.SIGNED, "01/10/2026", lc.ACTIVATE, {"event_date": "2026-10-01x"}, "Date invalide"),
-        (lc.ADAPTATION, "20/10/2026", lc.END_ADAPTATION, {"event_date": "20/10/2026"},
-         "court jusqu'au 31/12/2026"),
-        (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
-         {"initiative": "employee", "notification_date": "20/10/2026", "method": "lrar",
-          "effective_date": "30/10/2026", "return_arrangements": "Retour"},
-         "délai de prévenance de 15 jours"),
-        (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
-         {"initiative": "employee", "notification_date": "21/10/2026", "method": "lrar",
-          "return_arrangements": "Retour"}, "ne peut pas être dans le futur"),
-        (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
-         {"initiative": "employee", "notification_date": "20/09/2026", "method": "lrar",
-          "return_arrangements": "Retour"}, "ne peut pas précéder le début du télétravail"),
-        (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
-         {"initiative": "", "notification_date": "20/10/2026", "method": "lrar",
-          "return_arrangements": "Retour"}, "qui prend l'initiative"),
-        (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
-         {"initiative": "boss", "notification_date": "20/10/2026", "method": "lrar",
-          "return_arrangements": "Retour"}, "pas un choix valide"),
-        (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
-         {"initiative": "employee", "notification_date": "20/10/2026", "method": "pigeon",
-          "return_arrangements": "Retour"}, "pas un choix valide"),
-        (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
-         {"initiative": "employee", "notification_date": "20/10/2026", "method": "lrar",
-          "return_arrangements": "   "}, "modalités de retour"),
-        (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
-         {"initiative": "employee", "notification_date": "20/10/2026", "method": "lrar",
-          "return_arrangements": "R" * 2001}, "2000 caractères au plus"),
-        (lc.ADAPTATION, "20/10/2026", lc.SUSPEND, {"reason": "", "start_date": "20/10/2026"},
-         "motif"),
-        (lc.ADAPTATION, "20/10/2026", lc.SUSPEND,
-         {"reason": "Crue", "start_date": "20/10/2026", "end_date": "01/10/2026"},
-         "ne peut pas précéder la date de début"),
-        (lc.ADAPTATION, "20/10/2026", lc.SUSPEND, {"reason": "Crue", "start_date": "20/09/2026"},
-         "avant le début du télétravail"),
-        (lc.ACTIVE, "20/01/2027", lc.RENEW, {"end_date": "30/09/2030"},
-         "seul un accord à durée déterminée"),
-        (lc.SUSPENDED, "20/10/2026", lc.RESUME, {"event_date": "99/99/9999"}, "Date invalide"),
-        (lc.SUSPENDED, "20/10/2026", lc.RESUME, {"event_date": "01/10/2026"},
-         "ne peut pas précéder le début de la suspension"),
-        (lc.ENDING, "25/10/2026", lc.COMPLETE_END, {"event_date": "23/10/2026"},
-         "avant sa date d'effet"),
-    ],
-)
-def test_guards_and_bad_input_change_nothing(app, hr_client, clock, status, today, event, data,
-                                             message):
-    clock.set(date(*reversed([int(p) for p in today.split("/")])))
-    extra: dict = {}
-    if status == lc.ENDING:
-        extra = {"ending_effective_date": date(2026, 10, 24),
-                 "ending_notification_date": date(2026, 10, 1)}
-    if status == lc.SUSPENDED:
-        extra = {"suspension_start_date": date(2026, 10, 5), "suspension_reason": "Crue"}
-    if status == lc.ISSUED:
-        with app.app_context():
-            agreement_id = issued_agreement()
-    else:
-        agreement_id = _ready(app, status, **extra)
-    before = state(app, agreement_id)
-    response = post_event(hr_client, app, agreement_id, event, data)
-    assert response.status_code == 422
-    assert message.lower() in page_text(response).lower()
-    assert state(app, agreement_id) == before
+GUARD_CASES = [
+    (lc.ISSUED, "25/09/2026", lc.SIGN, {"employee_signed_date": "22/09/2026"},
+     "signature de l'employeur"),
+    (lc.ISSUED, "25/09/2026", lc.SIGN,
+     {"employee_signed_date": "22/09/2026", "employer_signed_date": "30/09/2026"},
+     "ne peut pas être dans le futur"),
+    (lc.ISSUED, "25/09/2026", lc.SIGN,
+     {"employee_signed_date": "19/09/2026", "employer_signed_date": "22/09/2026"},
+     "ne peut pas précéder l'émission de l'avenant (20/09/2026)"),
+    (lc.ISSUED, "25/09/2026", lc.SIGN,
+     {"employee_signed_date": "31/02/2026", "employer_signed_date": "22/09/2026"},
+     "Date impossible"),
+    (lc.SIGNED, "25/09/2026", lc.ACTIVATE, {"event_date": "20/09/2026"},
+     "avant la date de début prévue"),
+    (lc.SIGNED, "25/09/2026", lc.ACTIVATE, {"event_date": ""}, "Indiquez la date"),
+    (lc.SIGNED, "01/10/2026", lc.ACTIVATE, {"event_date": "2026-10-01x"}, "Date invalide"),
+    (lc.ADAPTATION, "20/10/2026", lc.END_ADAPTATION, {"event_date": "20/10/2026"},
+     "court jusqu'au 31/12/2026"),
+    (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
+     {"initiative": "employee", "notification_date": "20/10/2026", "method": "lrar",
+      "effective_date": "30/10/2026", "return_arrangements": "Retour"},
+     "délai de prévenance de 15 jours"),
+    (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
+     {"initiative": "employee", "notification_date": "21/10/2026", "method": "lrar",
+      "return_arrangements": "Retour"}, "ne peut pas être dans le futur"),
+    (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
+     {"initiative": "employee", "notification_date": "20/09/2026", "method": "lrar",
+      "return_arrangements": "Retour"}, "ne peut pas précéder le début du télétravail"),
+    (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
+     {"initiative": "", "notification_date": "20/10/2026", "method": "lrar",
+      "return_arrangements": "Retour"}, "qui prend l'initiative"),
+    (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
+     {"initiative": "boss", "notification_date": "20/10/2026", "method": "lrar",
+      "return_arrangements": "Retour"}, "pas un choix valide"),
+    (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
+     {"initiative": "employee", "notification_date": "20/10/2026", "method": "pigeon",
+      "return_arrangements": "Retour"}, "pas un choix valide"),
+    (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
+     {"initiative": "employee", "notification_date": "20/10/2026", "method": "lrar",
+      "return_arrangements": "   "}, "modalités de retour"),
+    (lc.ADAPTATION, "20/10/2026", lc.NOTIFY_END,
+     {"initiative": "employee", "notification_date": "20/10/2026", "method": "lrar",
+      "return_arrangements": "R" * 2001}, "2000 caractères au plus"),
+    (lc.ADAPTATION, "20/10/2026", lc.SUSPEND, {"reason": "", "start_date": "20/10/2026"},
+     "motif"),
+    (lc.ADAPTATION, "20/10/2026", lc.SUSPEND,
+     {"reason": "Crue", "start_date": "20/10/2026", "end_date": "01/10/2026"},
+     "ne peut pas précéder la date de début"),
+    (lc.ADAPTATION, "20/10/2026", lc.SUSPEND, {"reason": "Crue", "start_date": "20/09/2026"},
+     "avant le début du télétravail"),
+    (lc.ACTIVE, "20/01/2027", lc.RENEW, {"end_date": "30/09/2030"},
+     "seul un accord à durée déterminée"),
+    (lc.SUSPENDED, "20/10/2026", lc.RESUME, {"event_date": "99/99/9999"}, "Date invalide"),
+    (lc.SUSPENDED, "20/10/2026", lc.RESUME, {"event_date": "01/10/2026"},
+     "ne peut pas précéder le début de la suspension"),
+    (lc.ENDING, "25/10/2026", lc.COMPLETE_END, {"event_date": "23/10/2026"},
+     "avant sa date d'effet"),
+]
+
+
+def test_guards_and_bad_input_change_nothing(app, hr_client, clock):
+    agreements: dict[str, int] = {}
+    with app.app_context():
+        agreements[lc.ISSUED] = issued_agreement()
+    agreements[lc.ENDING] = _ready(app, lc.ENDING, ending_effective_date=date(2026, 10, 24),
+                                   ending_notification_date=date(2026, 10, 1))
+    agreements[lc.SUSPENDED] = _ready(app, lc.SUSPENDED, suspension_start_date=date(2026, 10, 5),
+                                      suspension_reason="Crue")
+    for status in (lc.SIGNED, lc.ADAPTATION, lc.ACTIVE):
+        agreements[status] = _ready(app, status)
+    for status, today, event, data, message in GUARD_CASES:
+        clock.set(date(*reversed([int(p) for p in today.split("/")])))
+        agreement_id = agreements[status]
+        before = state(app, agreement_id)
+        response = post_event(hr_client, app, agreement_id, event, data)
+        assert response.status_code == 422, (event, data)
+        assert message.lower() in page_text(response).lower(), (event, data)
+        assert state(app, agreement_id) == before, (event, data)
 
 
 def test_activation_refused_without_the_required_attestations(app, hr_client, clock):

@@ -90,29 +90,29 @@ def test_record_and_correct_an_interview(app, hr_client, clock):
         assert db.session.get(AnnualInterview, interview_id).workload == INTERVIEW["workload"]
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("held_date", "", "Indiquez la date de l'entretien"),
-        ("held_date", "31/02/2026", "Date impossible"),
-        ("held_date", "16/11/2026", "avant d'avoir eu lieu"),
-        ("held_date", "01/09/2026", "ne peut pas précéder le début du télétravail"),
-        ("conditions", "   ", "conditions d'activité"),
-        ("workload", "", "charge de travail"),
-        ("workload", "x" * 8001, "8000 caractères au plus"),
-        ("remarks", "a\x00b", "Caractères de contrôle"),
-        ("next_date", "01/11/2026", "postérieur à celui-ci"),
-        ("next_date", "02/10/2028", "au plus tard le 01/10/2028"),
-        ("next_date", "01-01-2027", "Date invalide"),
-    ],
-)
-def test_interview_bad_input_changes_nothing(app, hr_client, clock, field, value, message):
+INTERVIEW_BAD_INPUT = [
+    ("held_date", "", "Indiquez la date de l'entretien"),
+    ("held_date", "31/02/2026", "Date impossible"),
+    ("held_date", "16/11/2026", "avant d'avoir eu lieu"),
+    ("held_date", "01/09/2026", "ne peut pas précéder le début du télétravail"),
+    ("conditions", "   ", "conditions d'activité"),
+    ("workload", "", "charge de travail"),
+    ("workload", "x" * 8001, "8000 caractères au plus"),
+    ("remarks", "a\x00b", "Caractères de contrôle"),
+    ("next_date", "01/11/2026", "postérieur à celui-ci"),
+    ("next_date", "02/10/2028", "au plus tard le 01/10/2028"),
+    ("next_date", "01-01-2027", "Date invalide"),
+]
+
+
+def test_interview_bad_input_changes_nothing(app, hr_client, clock):
     agreement_id = active_agreement(app)
     version = version_of(app, Agreement, agreement_id)
-    response = hr_client.post(f"/suivi/accords/{agreement_id}/entretiens/nouveau",
-                              data={**INTERVIEW, field: value})
-    assert response.status_code == 422
-    assert message in page_text(response)
+    for field, value, message in INTERVIEW_BAD_INPUT:
+        response = hr_client.post(f"/suivi/accords/{agreement_id}/entretiens/nouveau",
+                                  data={**INTERVIEW, field: value})
+        assert response.status_code == 422, (field, value)
+        assert message in page_text(response), (field, value)
     assert count(app, AnnualInterview) == 0
     assert version_of(app, Agreement, agreement_id) == version
 
@@ -150,25 +150,25 @@ def test_record_attestations(app, hr_client, clock):
     assert "Mutuelle &lt;b&gt;Exemple&lt;/b&gt;" in html
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("insurance_received_date", "16/11/2026", "date future"),
-        ("insurance_received_date", "29/02/2026", "Date impossible"),
-        ("insurance_insurer", "", "Indiquez l'assureur"),
-        ("insurance_insurer", "A" * 201, "200 caractères au plus"),
-        ("insurance_expiry_date", "", "fin de validité"),
-        ("insurance_expiry_date", "01/11/2026", "doit être postérieure à la réception"),
-        ("electrical_statement_date", "01/01/2030", "date future"),
-    ],
-)
-def test_attestations_bad_input_changes_nothing(app, hr_client, clock, field, value, message):
+ATTESTATION_BAD_INPUT = [
+    ("insurance_received_date", "16/11/2026", "date future"),
+    ("insurance_received_date", "29/02/2026", "Date impossible"),
+    ("insurance_insurer", "", "Indiquez l'assureur"),
+    ("insurance_insurer", "A" * 201, "200 caractères au plus"),
+    ("insurance_expiry_date", "", "fin de validité"),
+    ("insurance_expiry_date", "01/11/2026", "doit être postérieure à la réception"),
+    ("electrical_statement_date", "01/01/2030", "date future"),
+]
+
+
+def test_attestations_bad_input_changes_nothing(app, hr_client, clock):
     agreement_id = active_agreement(app, insurance_received_date=None, insurance_insurer="")
     version = version_of(app, Agreement, agreement_id)
-    response = hr_client.post(f"/suivi/accords/{agreement_id}/attestations",
-                              data={**ATTESTATIONS, field: value, "version": str(version)})
-    assert response.status_code == 422
-    assert message in page_text(response)
+    for field, value, message in ATTESTATION_BAD_INPUT:
+        response = hr_client.post(f"/suivi/accords/{agreement_id}/attestations",
+                                  data={**ATTESTATIONS, field: value, "version": str(version)})
+        assert response.status_code == 422, (field, value)
+        assert message in page_text(response), (field, value)
     with app.app_context():
         agreement = db.session.get(Agreement, agreement_id)
         assert agreement.version == version
@@ -214,21 +214,21 @@ def test_lend_and_return_equipment(app, hr_client, clock):
     assert "déjà été restitué le 14/11/2026" in page_text(twice)
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"item_type": "", "issued_date": "01/10/2026"}, "Indiquez le type d'équipement"),
-        ({"item_type": "Écran", "issued_date": ""}, "Indiquez la date de remise"),
-        ({"item_type": "Écran", "issued_date": "16/11/2026"}, "dans le futur"),
-        ({"item_type": "É\x07cran", "issued_date": "01/10/2026"}, "Caractères de contrôle"),
-        ({"item_type": "X" * 101, "issued_date": "01/10/2026"}, "100 caractères au plus"),
-    ],
-)
-def test_equipment_bad_input_changes_nothing(app, hr_client, clock, data, message):
+EQUIPMENT_BAD_INPUT = [
+    ({"item_type": "", "issued_date": "01/10/2026"}, "Indiquez le type d'équipement"),
+    ({"item_type": "Écran", "issued_date": ""}, "Indiquez la date de remise"),
+    ({"item_type": "Écran", "issued_date": "16/11/2026"}, "dans le futur"),
+    ({"item_type": "É\x07cran", "issued_date": "01/10/2026"}, "Caractères de contrôle"),
+    ({"item_type": "X" * 101, "issued_date": "01/10/2026"}, "100 caractères au plus"),
+]
+
+
+def test_equipment_bad_input_changes_nothing(app, hr_client, clock):
     agreement_id = active_agreement(app)
-    response = hr_client.post(f"/suivi/accords/{agreement_id}/equipements/nouveau", data=data)
-    assert response.status_code == 422
-    assert message in page_text(response)
+    for data, message in EQUIPMENT_BAD_INPUT:
+        response = hr_client.post(f"/suivi/accords/{agreement_id}/equipements/nouveau", data=data)
+        assert response.status_code == 422, data
+        assert message in page_text(response), data
     assert count(app, EquipmentItem) == 0
 
 
@@ -292,19 +292,20 @@ def test_priority_page_lists_matching_employees_and_records_information(app, hr_
     assert count(app, PriorityInformation) == 2
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"informed_date": "16/11/2026"}, "ne peut pas être datée du futur"),
-        ({"informed_date": "31/04/2026"}, "Date impossible"),
-        ({"informed_date": "hier"}, "Date invalide"),
-    ],
-)
-def test_priority_bad_input_changes_nothing(app, hr_client, clock, data, message):
+PRIORITY_BAD_INPUT = [
+    ({"informed_date": "16/11/2026"}, "ne peut pas être datée du futur"),
+    ({"informed_date": "31/04/2026"}, "Date impossible"),
+    ({"informed_date": "hier"}, "Date invalide"),
+]
+
+
+def test_priority_bad_input_changes_nothing(app, hr_client, clock):
     post_id, employee_id, _ = priority_setup(app)
-    response = hr_client.post(f"/suivi/priorite/{post_id}/salaries/{employee_id}/informe", data=data)
-    assert response.status_code == 422
-    assert message in page_text(response)
+    for data, message in PRIORITY_BAD_INPUT:
+        response = hr_client.post(f"/suivi/priorite/{post_id}/salaries/{employee_id}/informe",
+                                  data=data)
+        assert response.status_code == 422, data
+        assert message in page_text(response), data
     assert count(app, PriorityInformation) == 0
 
 
@@ -371,34 +372,34 @@ def test_amendment_records_event_and_flags_new_version(app, hr_client, clock):
     assert "version 1) est à émettre" in panel
 
 
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ({"effective_date": ""}, "Indiquez la date d'effet"),
-        ({"effective_date": "01/09/2026"}, "ne peut pas précéder le début du télétravail"),
-        ({"days_per_week": "2", "mon_am": "y", "mon_pm": "y", "wed_am": "y", "wed_pm": "y"},
-         "Aucune modification"),
-        ({"days_per_week": "4", "tue_am": "y", "tue_pm": "y", "wed_am": "y", "wed_pm": "y",
-          "thu_am": "y", "thu_pm": "y"}, "plafonne le télétravail à 2 jours"),
-        ({"days_per_week": "1,3"}, "demi-journées"),
-        ({"days_per_week": "deux"}, "Nombre invalide"),
-        ({"place_id": "0"}, "Choisissez le lieu"),
-        ({"allowance_amount": "-5"}, "au moins 0"),
-        ({"days_per_week": "1", "mon_am": "y", "mon_pm": "y", "tue_am": "y"}, "représentent 1,5"),
-    ],
-)
-def test_amendment_bad_input_changes_nothing(app, hr_client, clock, overrides, message):
+AMENDMENT_BAD_INPUT = [
+    ({"effective_date": ""}, "Indiquez la date d'effet"),
+    ({"effective_date": "01/09/2026"}, "ne peut pas précéder le début du télétravail"),
+    ({"days_per_week": "2", "mon_am": "y", "mon_pm": "y", "wed_am": "y", "wed_pm": "y"},
+     "Aucune modification"),
+    ({"days_per_week": "4", "tue_am": "y", "tue_pm": "y", "wed_am": "y", "wed_pm": "y",
+      "thu_am": "y", "thu_pm": "y"}, "plafonne le télétravail à 2 jours"),
+    ({"days_per_week": "1,3"}, "demi-journées"),
+    ({"days_per_week": "deux"}, "Nombre invalide"),
+    ({"place_id": "0"}, "Choisissez le lieu"),
+    ({"allowance_amount": "-5"}, "au moins 0"),
+    ({"days_per_week": "1", "mon_am": "y", "mon_pm": "y", "tue_am": "y"}, "représentent 1,5"),
+]
+
+
+def test_amendment_bad_input_changes_nothing(app, hr_client, clock):
     clock.set(date(2026, 10, 20))
     agreement_id = active_agreement(app)
-    data = amend_data(app, agreement_id)
-    if any(k.endswith(("_am", "_pm")) for k in overrides):
-        for slot in ("mon_am", "mon_pm"):
-            data.pop(slot)
-    data.update(overrides)
     version = version_of(app, Agreement, agreement_id)
-    response = hr_client.post(f"/suivi/accords/{agreement_id}/avenant-modificatif", data=data)
-    assert response.status_code == 422
-    assert message in page_text(response)
+    for overrides, message in AMENDMENT_BAD_INPUT:
+        data = amend_data(app, agreement_id)
+        if any(k.endswith(("_am", "_pm")) for k in overrides):
+            for slot in ("mon_am", "mon_pm"):
+                data.pop(slot)
+        data.update(overrides)
+        response = hr_client.post(f"/suivi/accords/{agreement_id}/avenant-modificatif", data=data)
+        assert response.status_code == 422, overrides
+        assert message in page_text(response), overrides
     with app.app_context():
         agreement = db.session.get(Agreement, agreement_id)
         assert agreement.version == version and not agreement.has_pending_amendment

@@ -113,13 +113,17 @@ def test_empty_database_has_nothing_to_do(app, hr_client):
     assert "Rien à traiter" in text
 
 
-@pytest.mark.parametrize("key", ["demandes", "entretiens", "equipements", "priorite", "preavis"])
-def test_detail_pages(app, hr_client, key):
+def test_detail_pages(app, hr_client):
+    from hrtele.todo.services import KINDS
+
     with app.app_context():
         todo_data()
-    response = hr_client.get(f"/a-faire/{key}")
-    assert response.status_code == 200
-    assert "Page 1 sur 1" in page_text(response)
+    for kind in KINDS:
+        response = hr_client.get(f"/a-faire/{kind.key}")
+        assert response.status_code == 200, kind.key
+        text = page_text(response)
+        assert kind.title in text and "Page 1 sur 1" in text, kind.key
+        assert "Rien à traiter" not in text, kind.key
 
 
 def test_unknown_section_is_404(hr_client):
