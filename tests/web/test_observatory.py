@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
 from tests.conftest import login
-from tests.factories import make_user, page_text
+from tests.factories import make_request, make_user, page_text
 from tests.services.test_observatory import build_dataset
 
 
 def test_page_shows_every_figure_with_accessible_charts(app, hr_client, monkeypatch):
     from hrtele.observatory import routes
 
-    monkeypatch.setattr(routes, "today_paris", lambda: __import__("datetime").date(2026, 11, 28))
+    monkeypatch.setattr(routes, "today_paris", lambda: date(2026, 11, 28))
     with app.app_context():
         build_dataset()
     response = hr_client.get("/observatoire/")
@@ -48,6 +49,10 @@ def test_page_shows_every_figure_with_accessible_charts(app, hr_client, monkeypa
         assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in tag
         assert f'<title id="{chart_id}-title">' in html and f'<desc id="{chart_id}-desc">' in html
     assert "<script" not in html.split("</head>")[1]
+    with app.app_context():
+        make_request(status="refused", refusal_reason="<script>alert(1)</script>")
+    html = hr_client.get("/observatoire/").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert ' style="' not in html
     assert html.count('<div class="chart-pair">') == 4
 
