@@ -65,8 +65,8 @@ def test_thousand_employees_preview_apply_rerun(app, hr_client):
 
 
 def test_preview_lists_rejects_with_reasons_and_apply_checks_the_hash(app, hr_client):
-    data = ("code;intitule;teletravaillable;plafond_jours_semaine\n"
-            "A-1;Assistant;oui;2\nA-2;<img src=x onerror=alert(1)>;oui;9\n").encode()
+    data = (b"code;intitule;teletravaillable;plafond_jours_semaine\n"
+            b"A-1;Assistant;oui;2\nA-2;<img src=x onerror=alert(1)>;oui;9\n")
     batch_id = _batch_id(_upload(hr_client, data, kind="posts"))
     preview = hr_client.get(f"/import/lots/{batch_id}")
     text = page_text(preview)

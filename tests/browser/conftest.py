@@ -1,0 +1,329 @@
+"""Real-browser fixtures: the app behind a real WSGI server, driven by Debian's chromium.
+
+One server (fresh migrated SQLite database) and one browser serve every browser test; they are
+package-scoped, i.e. shared by the whole browser suite and stopped as soon as its last test
+ends. Each test opens its own browser contexts (fresh cookies). Nothing downloads a browser:
+Playwright drives /usr/bin/chromium. CSRF protection is on, as in production; the Content
+Security Policy is enforced too (axe-core is therefore evaluated through the DevTools protocol,
+which the CSP does not govern, rather than added as an inline <script> it would block).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+DOCS = ROOT / "docs"
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+HR_EMAIL = "claire.martin@example.test"
+HR_NAME = "Claire Martin"
+ADMIN_EMAIL = "admin.rh@example.test"
+PASSWORD = "mot-de-passe-de-test-42"  # tests/factories.TEST_PASSWORD
+
+# Impacts that fail a page (axe-core: minor < moderate < serious < critical).
+FAILING_IMPACTS = ("serious", "critical")
+
+
+# --------------------------------------------------------------------------- server
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Request handler that does not print one line per request (errors still surface)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+@dataclass
+class LiveServer:
+    """The running application: its base URL, and a way to run code in its app context."""
+
+    app: Any
+    url: str
+
+    def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call fn inside the app context (for seeding through services and factories)."""
+        from hrtele.extensions import db
+
+        with self.app.app_context():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                db.session.remove()
+
+
+def _seed_base() -> None:
+    """What every journey starts from: the employer, its policy, a category, HR accounts."""
+    from tests.factories import make_category, make_employer, make_user
+
+    make_employer(
+        name="Coopérative des Vallées d'Ariège",
+        siret="41234567800027",
+        address="4 allées de Villote, 09000 Foix",
+        representative_name=HR_NAME,
+        representative_title="Directrice des ressources humaines",
+        it_charter_ref="Charte informatique v3 (2024)",
+    )
+    make_category("B", "Techniciens et agents de maîtrise")
+    make_category("C", "Cadres")
+    make_user(HR_EMAIL, role="hr", display_name=HR_NAME)
+    make_user(ADMIN_EMAIL, role="admin", display_name="Administration RH")
+
+
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The app on a fresh migrated SQLite file, served by werkzeug on 127.0.0.1:<free port>."""
+    from flask_migrate import upgrade
+
+    from hrtele import create_app
+    from hrtele.auth import passwords
+    from hrtele.extensions import db
+
+    folder = tmp_path_factory.mktemp("browser")
+    config = {
+        "SECRET_KEY": "browser-tests-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'hrtele.sqlite3'}",
+        "WTF_CSRF_ENABLED": True,  # real forms, real tokens
+        "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_SERVER": "mail.invalid",
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        # Cheap hashing (as in tests/conftest.py); production parameters are tested elsewhere.
+        patch.setattr(
+            passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+        )
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("HRTELE_INSTANCE_PATH", str(folder / "instance"))
+            app = create_app(config)
+        with app.app_context():
+            upgrade()
+            _seed_base()
+            db.session.remove()
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            server.server_close()
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Any]:
+    """Debian's headless chromium, launched once for the browser suite."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Tests navigateur non exécutés : /usr/bin/chromium est absent. Installez-le avec "
+            "« scripts/install-system-deps.sh --test » (ce que fait « make test »)."
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright absent : lancez « make install-test »."
+    )
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        sync_api.expect.set_options(timeout=TIMEOUT_MS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="package")
+def axe_source() -> str:
+    """axe-core's source (npm package, installed by `make install-test`)."""
+    if not AXE_JS.exists():
+        pytest.fail(
+            f"axe-core introuvable ({AXE_JS.relative_to(ROOT)}) : lancez « make install-test » "
+            "(scripts/install-axe.sh installe axe-core depuis package.json).",
+            pytrace=False,
+        )
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@dataclass
+class BrowserProblems:
+    """What went wrong in the pages of one test: server errors, JS errors, CSP refusals."""
+
+    items: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> None:
+        """Record 5xx responses, uncaught exceptions and console errors of the page."""
+
+        def on_console(message: Any) -> None:
+            # « Failed to load resource » is the console echo of an HTTP error status: the
+            # 403/404 pages visited on purpose produce it; 5xx are caught by on_response.
+            if message.type == "error" and not message.text.startswith("Failed to load resource"):
+                self.items.append(f"console : {message.text} (sur {page.url})")
+
+        def on_response(response: Any) -> None:
+            if response.status >= 500:
+                self.items.append(
+                    f"HTTP {response.status} : {response.request.method} {response.url}"
+                )
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: self.items.append(f"erreur JS : {error} ({page.url})"))
+        page.on("response", on_response)
+
+
+@pytest.fixture
+def open_page(browser, live_server) -> Iterator[Callable[..., Any]]:
+    """Open a page in a fresh browser context: open_page() on a desktop, open_page(phone=True).
+
+    Every context is closed at the end of the test, which fails if a page met a server error,
+    a JavaScript error or a Content-Security-Policy refusal.
+    """
+    contexts: list[Any] = []
+    problems = BrowserProblems()
+
+    def _open(*, phone: bool = False) -> Any:
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=PHONE if phone else DESKTOP,
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=2 if phone else 1,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            accept_downloads=True,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        problems.watch(page)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not problems.items, "Problèmes dans le navigateur :\n" + "\n".join(problems.items)
+
+
+# --------------------------------------------------------------------------- page checks
+
+_AXE_RUN = """async () => {
+  const results = await axe.run(document, {resultTypes: ['violations']});
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary || ''})),
+  }));
+}"""
+
+# Form controls a user can reach that have no accessible name from a label.
+_UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML.slice(0, 160))"""
+
+
+def format_violations(violations: list[dict], url: str) -> str:
+    """Readable report of axe violations: rule, impact, help, and the elements concerned."""
+    lines = [f"{len(violations)} violation(s) d'accessibilité sur {url} :"]
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:6]:
+            summary = " ".join(node["summary"].split())[:300]
+            lines.append(f"    cible : {node['target']}  — {summary}")
+        if len(v["nodes"]) > 6:
+            lines.append(f"    … et {len(v['nodes']) - 6} autre(s) élément(s)")
+    return "\n".join(lines)
+
+
+def axe_violations(page: Any, source: str) -> list[dict]:
+    """Every axe-core violation of the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(source)
+    return page.evaluate(_AXE_RUN)
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Full-page screenshot in test-output/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    return path
+
+
+@pytest.fixture
+def check_page(axe_source) -> Callable[..., None]:
+    """check_page(page, name): axe-core finds nothing serious, every field has a label, and a
+    screenshot is saved as test-output/screenshots/<name>.png."""
+
+    def _check(page: Any, name: str) -> None:
+        page.wait_for_load_state("load")
+        violations = axe_violations(page, axe_source)
+        failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+        assert not failing, format_violations(failing, page.url)
+        unlabelled = page.evaluate(_UNLABELLED)
+        assert not unlabelled, f"Champs sans libellé sur {page.url} :\n" + "\n".join(unlabelled)
+        screenshot(page, name)
+
+    return _check
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def login(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real form (CSRF token included) and wait for the landing page."""
+    page.goto("/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: "/connexion" not in url)
+
+
+def pdf_text(data: bytes) -> str:
+    """Text of a PDF read back with pypdf, NFC-normalised, white space collapsed."""
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+
+
+def download(page: Any, trigger: Callable[[], None]) -> bytes:
+    """Bytes of the file a click starts downloading."""
+    with page.expect_download() as info:
+        trigger()
+    path = info.value.path()
+    return Path(path).read_bytes()

@@ -1,0 +1,194 @@
+"""The main journeys in a real browser: HR from the post to the issued amendment, the employee
+on a phone, and reversibility (the employee asks to end telework, HR issues the notice).
+
+Every page a journey visits goes through check_page: axe-core (nothing serious or critical),
+a label on every field, and a screenshot in test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from itertools import count
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    DOCS,
+    HR_EMAIL,
+    SCREENSHOTS,
+    download,
+    login,
+    pdf_text,
+)
+
+pytestmark = pytest.mark.browser
+
+_seq = count(1)
+
+
+def fr(day: date) -> str:
+    """A date as typed in the forms (jj/mm/aaaa)."""
+    return day.strftime("%d/%m/%Y")
+
+
+def paris_today() -> date:
+    """Today in Paris, as the application counts it."""
+    from hrtele.requests.services import paris_today as today
+
+    return today()
+
+
+def flash(page):
+    """The success / information messages of the page."""
+    return page.locator(".flashes")
+
+
+# --------------------------------------------------------------------------- (a) HR
+
+
+def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server):
+    """HR creates a post and an employee, records and accepts the request, fixes a rule
+    violation in the agreement, issues the amendment and downloads the PDF."""
+    n = next(_seq)
+    today = paris_today()
+    start = today + timedelta(days=14)
+    page = open_page()
+
+    page.goto("/connexion")
+    check_page(page, "a01-connexion")
+    login(page, HR_EMAIL)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord du télétravail")
+    check_page(page, "a02-accueil-rh")
+
+    # -- the post
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Postes"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Postes")
+    check_page(page, "a03-postes")
+    page.get_by_role("link", name="Nouveau poste").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouveau poste")
+    check_page(page, "a04-poste-nouveau")
+    code = f"ACH-{n:02d}"
+    page.get_by_label("Code du poste").fill(code)
+    page.get_by_label("Intitulé").fill("Chargée des achats publics")
+    page.get_by_label("Service / direction").fill("Achats et marchés")
+    page.get_by_label("Établissement").select_option(label="Siège")
+    page.get_by_label("Catégorie").select_option(label="Techniciens et agents de maîtrise")
+    page.get_by_label("Effectif").fill("2")
+    page.get_by_label("Poste télétravaillable").check()
+    page.get_by_label("Activités exercées en télétravail").fill(
+        "Analyse des offres, rédaction des cahiers des charges, suivi des contrats"
+    )
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(flash(page)).to_contain_text("Poste « Chargée des achats publics » créé.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+    check_page(page, "a05-poste")
+    post_id = re.search(r"/postes/(\d+)", page.url).group(1)
+
+    # -- the employee
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Salariés"
+    ).click()
+    check_page(page, "a06-salaries")
+    page.get_by_role("link", name="Nouveau salarié").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouveau salarié")
+    check_page(page, "a07-salarie-nouveau")
+    first, last = "Élodie", "Fauré" + ("" if n == 1 else "-Lacroix" * (n - 1))
+    full_name = re.compile(rf"{first}\s+{last}", re.IGNORECASE)  # the app writes FAURÉ
+    page.get_by_label("Matricule").fill(f"M-{1040 + n}")
+    page.get_by_label("Civilité").select_option(label="Mme")
+    page.get_by_label("Prénom").fill(first)
+    page.get_by_label("Nom", exact=True).fill(last)
+    page.get_by_label("Adresse électronique professionnelle").fill(f"elodie.faure{n}@example.test")
+    page.get_by_label("Poste", exact=True).select_option(value=post_id)
+    page.get_by_label("Catégorie").select_option(label="Techniciens et agents de maîtrise")
+    page.get_by_label("Date d'embauche").fill("06/01/2020")
+    page.get_by_label("Date du contrat de travail").fill("06/01/2020")
+    page.get_by_label("Adresse du domicile").fill("7 rue des Jacobins\n09100 Pamiers")
+    page.get_by_label("Distance domicile-travail (km, aller)").fill("18,5")
+    page.get_by_label("Mode de transport habituel").select_option(label="Voiture")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(flash(page)).to_contain_text(full_name)
+    check_page(page, "a08-salarie")
+
+    # -- the employee's written request
+    page.get_by_role("link", name="Enregistrer une demande").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enregistrer une demande de télétravail"
+    )
+    expect(page.get_by_label("Date de la demande écrite")).to_have_value(fr(today))
+    check_page(page, "a09-demande-nouvelle")
+    page.get_by_label("Jours de télétravail souhaités par semaine").fill("2")
+    page.get_by_label("Lieu souhaité").select_option(
+        label="Domicile du salarié (adresse inscrite sur sa fiche)"
+    )
+    for slot in ("Lundi matin", "Lundi après-midi", "Jeudi matin", "Jeudi après-midi"):
+        page.get_by_label(slot, exact=True).check()
+    page.get_by_label("Motif exprimé par le salarié").fill("Réduire 37 km de trajet par jour.")
+    page.get_by_role("button", name="Enregistrer la demande").click()
+    expect(flash(page)).to_contain_text("Demande de télétravail enregistrée.")
+    check_page(page, "a10-demande")
+
+    # -- HR accepts it
+    expect(page.get_by_label("Date de la décision").first).to_have_value(fr(today))
+    page.get_by_role("button", name="Accepter la demande").click()
+    expect(flash(page)).to_contain_text("Demande acceptée.")
+    expect(page.locator(".card dl.facts")).to_contain_text("Acceptée")
+    check_page(page, "a11-demande-acceptee")
+
+    # -- the agreement: a pattern that does not match the days is refused, with its basis
+    page.get_by_role("link", name="Rédiger l'accord").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel accord de télétravail")
+    expect(page.get_by_label("Jours de télétravail par semaine")).to_have_value("2")
+    expect(page.get_by_label("Jeudi après-midi", exact=True)).to_be_checked()
+    check_page(page, "a12-accord-nouveau")
+    page.get_by_label("Date de début du télétravail").fill(fr(start))
+    page.get_by_label("Équipements fournis (un par ligne)").fill(
+        "Ordinateur portable\nCasque audio\nÉcran 24 pouces"
+    )
+    page.get_by_label("Attestation d'assurance reçue le").fill(fr(today))
+    page.get_by_label("Assureur").fill("Mutuelle des Pyrénées")
+    page.get_by_label("Attestation d'assurance valable jusqu'au").fill(
+        fr(today + timedelta(days=365))
+    )
+    page.get_by_label("Attestation de conformité électrique reçue le").fill(fr(today))
+    page.get_by_label("Jeudi après-midi", exact=True).uncheck()
+    page.get_by_role("button", name="Enregistrer").click()
+
+    pattern_box = page.locator("fieldset.pattern")
+    error = pattern_box.locator(".errors")
+    expect(error).to_contain_text("représentent 1,5 jour")
+    expect(error).to_contain_text("2")
+    expect(error).to_contain_text(re.compile(r"C\. trav\.|ANI|L1222"))  # its legal basis
+    expect(pattern_box).to_have_attribute("aria-describedby", re.compile(r"pattern-err"))
+    summary = page.get_by_role("alert").filter(has_text="Contrôle de conformité")
+    expect(summary).to_contain_text("Bloquant")
+    check_page(page, "a13-accord-violation")
+
+    page.get_by_label("Jeudi après-midi", exact=True).check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(flash(page)).to_contain_text("enregistré (brouillon)")
+    expect(page.locator(".alert").filter(has_text="Contrôle de conformité")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(full_name)
+    check_page(page, "a14-accord-brouillon")
+
+    # -- issue the amendment, then download it
+    amendment = page.locator("section.documents-panel").filter(
+        has=page.get_by_role("heading", name="Avenant de télétravail")
+    )
+    amendment.get_by_role("button", name="Émettre l'avenant").click()
+    expect(flash(page)).to_contain_text("émis et enregistré")
+    link = amendment.get_by_role("link", name=re.compile(r"^Télécharger \(PDF"))
+    expect(link).to_have_count(1)
+    check_page(page, "a15-accord-avenant-emis")
+    page.locator("main").screenshot(path=str(SCREENSHOTS / "ecran-rh-accord.png"))
+
+    data = download(page, link.click)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert full_name.search(text), text[:800]
+    assert "télétravail" in text.casefold()
+    DOCS.mkdir(exist_ok=True)
