@@ -249,3 +249,13 @@ def _no_network(monkeypatch, request):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once, clearly, when the PostgreSQL half of the suite did not run."""
+    if not PG_URL:
+        terminalreporter.write_line(
+            "PostgreSQL non testé : les variantes [postgresql] ont été ignorées. Définissez "
+            "HRTELE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pour les lancer.",
+            yellow=True,
+        )

@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
+DOWNLOADS = ROOT / "test-output" / "downloads"
 DOCS = ROOT / "docs"
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -322,8 +323,10 @@ def pdf_text(data: bytes) -> str:
 
 
 def download(page: Any, trigger: Callable[[], None]) -> bytes:
-    """Bytes of the file a click starts downloading."""
+    """Bytes of the file a click starts downloading (a copy goes to test-output/downloads/)."""
     with page.expect_download() as info:
         trigger()
-    path = info.value.path()
-    return Path(path).read_bytes()
+    data = Path(info.value.path()).read_bytes()
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    (DOWNLOADS / info.value.suggested_filename).write_bytes(data)
+    return data

@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    DOCS,
     HR_EMAIL,
     SCREENSHOTS,
     download,
@@ -191,4 +190,183 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     text = pdf_text(data)
     assert full_name.search(text), text[:800]
     assert "télétravail" in text.casefold()
-    DOCS.mkdir(exist_ok=True)
+
+
+# --------------------------------------------------------------------------- seeded situations
+
+
+def seed_issued_amendment(first: str, last: str, email: str, start_in_days: int) -> dict:
+    """An employee with an account, an accepted request and an agreement whose amendment was
+    issued through the documents service (a real stored PDF)."""
+    from hrtele.documents import services as documents
+    from hrtele.domain.dates import adaptation_end_date
+    from hrtele.extensions import db
+    from hrtele.models import User
+    from tests.factories import make_agreement, make_employee, make_place, make_request, make_user
+
+    today = paris_today()
+    n = next(_seq)
+    employee = make_employee(
+        first_name=first, last_name=last, personnel_number=f"J-{n:04d}",
+        email=email, home_address="14 rue du Pont Vieux\n09000 Foix",
+    )
+    account = make_user(email, role="employee", employee_id=employee.id,
+                        display_name=f"{first} {last}")
+    req = make_request(employee_id=employee.id, status="accepted",
+                       request_date=today - timedelta(days=12),
+                       decision_date=today - timedelta(days=5))
+    home = make_place(employee_id=employee.id, address="14 rue du Pont Vieux, 09000 Foix")
+    start = today + timedelta(days=start_in_days)
+    agreement = make_agreement(
+        employee_id=employee.id, request_id=req.id, place_id=home.id,
+        start_date=start, adaptation_end_date=adaptation_end_date(start, 3),
+        insurance_received_date=today - timedelta(days=3),
+        electrical_statement_date=today - timedelta(days=3),
+        annual_interview_due_date=None,
+    )
+    hr = db.session.query(User).filter_by(email=HR_EMAIL).one()
+    document = documents.issue_amendment(agreement, hr, today)
+    db.session.commit()
+    return {
+        "employee_id": employee.id, "email": account.email, "agreement_id": agreement.id,
+        "document_id": document.id, "reference": document.reference,
+    }
+
+
+# --------------------------------------------------------------------------- (b) employee
+
+
+def test_employee_on_a_phone_reads_downloads_and_acknowledges(
+    open_page, check_page, live_server
+):
+    """The employee, on a 390×844 phone, sees the agreement, downloads and acknowledges the
+    amendment, and cannot reach anyone else's document (404) nor HR pages (403)."""
+    me = live_server.run(seed_issued_amendment, "Inès", "Lefèvre", "ines.lefevre@example.test", 21)
+    other = live_server.run(
+        seed_issued_amendment, "Bruno", "Bernardeau", "bruno.bernardeau@example.test", 28
+    )
+    name = re.compile(r"Inès\s+Lefèvre", re.IGNORECASE)
+    page = open_page(phone=True)
+
+    page.goto("/connexion")
+    check_page(page, "b01-connexion-mobile")
+    login(page, me["email"])
+    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon télétravail")
+    card = page.locator("section.card").filter(has=page.locator(f"#agreement-{me['agreement_id']}"))
+    expect(card).to_contain_text("Votre avenant a été émis")
+    expect(card).to_contain_text("lundi (journée), mercredi (journée)")
+    expect(card).to_contain_text("10,00 €")
+    check_page(page, "b02-mon-espace-mobile")
+    page.screenshot(path=str(SCREENSHOTS / "ecran-salarie-mobile.png"))
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"la page déborde de {overflow} px sur un téléphone"
+
+    page.get_by_role("navigation", name="Mon espace").get_by_role(
+        "link", name="Mes documents"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes documents")
+    item = page.locator("li.card").filter(has_text=me["reference"])
+    expect(item).to_contain_text("non confirmée")
+    check_page(page, "b03-mes-documents-mobile")
+
+    data = download(page, item.get_by_role("link", name=re.compile("Télécharger le PDF")).click)
+    assert data.startswith(b"%PDF")
+    assert name.search(pdf_text(data))
+
+    item.get_by_role("button", name=re.compile("Accuser réception")).click()
+    expect(flash(page)).to_contain_text(f"Réception du document {me['reference']} enregistrée")
+    expect(item).to_contain_text("confirmée le")
+    expect(item.get_by_role("button", name=re.compile("Accuser réception"))).to_have_count(0)
+    check_page(page, "b04-accuse-reception-mobile")
+
+    # Someone else's document: the same answer as a document that does not exist.
+    response = page.goto(f"/documents/{other['document_id']}")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    check_page(page, "b05-document-d-un-autre-404")
+    mine = page.request.get(f"/documents/{me['document_id']}")  # same cookies: mine is served
+    assert mine.status == 200 and mine.body().startswith(b"%PDF")
+
+    # HR pages, even about myself.
+    for url in ("/salaries/", f"/salaries/{me['employee_id']}", f"/accords/{me['agreement_id']}",
+                f"/documents/salaries/{me['employee_id']}", "/a-faire/"):
+        response = page.goto(url)
+        assert response.status == 403, url
+        expect(page.get_by_role("heading", level=1)).to_have_text("Accès interdit")
+    check_page(page, "b06-page-rh-403")
+
+
+# --------------------------------------------------------------------------- (c) reversibility
+
+
+def test_employee_asks_to_end_telework_and_hr_issues_the_notice(
+    open_page, check_page, live_server
+):
+    """HR records the signatures and the start; the employee asks to end telework from the
+    phone; HR issues the reversibility notice, which the employee then finds."""
+    today = paris_today()
+    me = live_server.run(seed_issued_amendment, "Hugo", "Bertrand", "hugo.bertrand@example.test", 0)
+    name = re.compile(r"Hugo\s+Bertrand", re.IGNORECASE)
+    agreement_url = f"/accords/{me['agreement_id']}"
+
+    hr = open_page()
+    login(hr, HR_EMAIL)
+    hr.goto(agreement_url)
+    check_page(hr, "c01-accord-avenant-emis")
+    hr.locator(".lifecycle-panel").get_by_role("link", name="Enregistrer les signatures").click()
+    expect(hr.get_by_role("heading", level=1)).to_have_text("Enregistrer les signatures")
+    check_page(hr, "c02-signatures")
+    hr.get_by_label("Date de signature du salarié").fill(fr(today))
+    hr.get_by_label("Date de signature de l'employeur").fill(fr(today))
+    hr.get_by_role("button", name="Enregistrer").click()
+    expect(flash(hr)).to_contain_text("signé par les deux parties")
+
+    hr.locator(".lifecycle-panel").get_by_role("link", name="Démarrer le télétravail").click()
+    expect(hr.get_by_label("Premier jour de télétravail")).to_have_value(fr(today))
+    check_page(hr, "c03-demarrage")
+    hr.get_by_role("button", name="Enregistrer").click()
+    expect(flash(hr)).to_contain_text("période d'adaptation")
+
+    # The employee, on a phone, asks to end telework.
+    phone = open_page(phone=True)
+    login(phone, me["email"])
+    phone.get_by_role("link", name="Demander la fin du télétravail").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Demander la fin du télétravail")
+    earliest = today + timedelta(days=15)  # notice during the adaptation period
+    expect(phone.get_by_label(re.compile("Date de fin souhaitée"))).to_have_value(fr(earliest))
+    check_page(phone, "c04-demande-de-fin-mobile")
+    phone.get_by_label("Motif (facultatif)").fill("Rapprochement du site après un déménagement.")
+    dialogs: list[str] = []
+
+    def confirm(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    phone.once("dialog", confirm)
+    phone.get_by_role("button", name="Envoyer ma demande de fin").click()
+    expect(flash(phone)).to_contain_text(f"fin effective le {fr(earliest)}")
+    assert dialogs and "fin du télétravail" in dialogs[0]
+    check_page(phone, "c05-fin-demandee-mobile")
+
+    # HR issues the written notice and downloads it.
+    hr.goto(agreement_url)
+    notice = hr.locator("section.documents-panel").filter(
+        has=hr.get_by_role("heading", name=re.compile("Notification de fin de télétravail"))
+    )
+    expect(notice).to_contain_text(fr(earliest))
+    check_page(hr, "c06-accord-fin-notifiee")
+    notice.get_by_role("button", name="Émettre la notification de fin de télétravail").click()
+    expect(flash(hr)).to_contain_text("émise et enregistrée")
+    link = notice.get_by_role("link", name=re.compile(r"^Télécharger \(PDF"))
+    check_page(hr, "c07-notification-emise")
+    data = download(hr, link.click)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert name.search(text), text[:800]
+    assert fr(earliest) in text or earliest.strftime("%-d") in text
+
+    # The employee finds it in « Mes documents ».
+    phone.goto("/mon-espace/documents")
+    expect(phone.locator("li.card").filter(has_text="fin de télétravail")).to_have_count(1)
+    check_page(phone, "c08-mes-documents-notification-mobile")
