@@ -494,7 +494,11 @@ class _Builder:
             _Plan(lc.SIGNED),
             _Plan(lc.SIGNED, fixed_term=True),
             _Plan(lc.SIGNED, insurance="missing", extras={"start_passed": True}),
+            # Start date reached, signatures and attestations in: HR can start it today.
+            _Plan(lc.SIGNED, extras={"start_passed": True}),
             _Plan(lc.ADAPTATION),
+            # Its last day has passed but HR has not closed the adaptation period yet.
+            _Plan(lc.ADAPTATION, extras={"adaptation_overdue": True}),
             _Plan(lc.ADAPTATION, allowance="per_day"),
             _Plan(lc.ADAPTATION, allowance="one_off"),
             _Plan(lc.ADAPTATION, volume_only=True),
@@ -515,6 +519,10 @@ class _Builder:
             _Plan(lc.ENDING, ending="adaptation_employer"),
             _Plan(lc.ENDING, ending="employee"),
             _Plan(lc.ENDING, ending="employer"),
+            # Notice run out: HR still has to record the end of telework.
+            _Plan(lc.ENDING, ending="employee", extras={"effective_passed": True}),
+            # Non-renewal of a fixed-term avenant notified; the term is a few weeks away.
+            _Plan(lc.ENDING, ending="term", fixed_term=True),
             _Plan(lc.ENDED, ending="adaptation_employee"),
             _Plan(lc.ENDED, ending="employee"),
             _Plan(lc.ENDED, ending="term", fixed_term=True),
@@ -578,8 +586,18 @@ class _Builder:
         """A start date that lets the plan's status be reached by today."""
         rng, today = self.rng, self.today
         status = plan.status
-        if plan.extras.get("term_soon"):
+        if plan.extras.get("term_soon") or (status == lc.ENDING and plan.ending == "term"):
+            # A one-year fixed term ending within the next six weeks or so.
             return _first_of_month_on_or_after(add_months(today, -12) + timedelta(days=10))
+        if plan.extras.get("effective_passed"):
+            # Long past the adaptation period, so the notice given weeks ago follows it.
+            return self._months_ago_first(rng.randint(8, 30))
+        if plan.extras.get("adaptation_overdue"):
+            # The adaptation period (3 months) ended one to four weeks ago.
+            start = _monday_on_or_before(add_months(today, -3) - timedelta(days=rng.randint(7, 25)))
+            while adaptation_end_date(start, data.POLICY["adaptation_months"]) >= today:
+                start -= timedelta(days=7)
+            return start
         if plan.renewed:
             return self._months_ago_first(rng.randint(14, 20))
         if status in (lc.DRAFT, lc.ISSUED, lc.CANCELLED):
@@ -831,7 +849,16 @@ class _Builder:
                   else agreement.notice_days_after_adaptation)
         if plan.ending == "term":
             effective = agreement.end_date  # the term: the agreement ends by itself
-            notified = effective - timedelta(days=notice + rng.randint(5, 15))
+            if plan.status == lc.ENDING:  # term still to come: notified in the last days
+                latest = effective - timedelta(days=notice + rng.randint(0, 7))
+                notified = _weekday_on_or_before(
+                    min(today - timedelta(days=rng.randint(1, 5)), latest))
+            else:
+                notified = effective - timedelta(days=notice + rng.randint(5, 15))
+        elif plan.extras.get("effective_passed"):
+            # The notice has run out: the end is to be recorded (complete_end) from today.
+            notified = _weekday_on_or_before(today - timedelta(days=notice + rng.randint(3, 12)))
+            effective = effective_end_date(notified, notice)
         elif plan.status == lc.ENDING:
             notified = _weekday_on_or_before(today - timedelta(days=rng.randint(1, 9)))
             notified = max(notified, start + timedelta(days=14))

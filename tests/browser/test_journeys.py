@@ -8,7 +8,7 @@ a label on every field, and a screenshot in test-output/screenshots/.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from itertools import count
 
 import pytest
@@ -18,25 +18,16 @@ from tests.browser.conftest import (
     HR_EMAIL,
     SCREENSHOTS,
     download,
+    fr,
     login,
+    paris_today,
     pdf_text,
+    seed_issued_amendment,
 )
 
 pytestmark = pytest.mark.browser
 
 _seq = count(1)
-
-
-def fr(day: date) -> str:
-    """A date as typed in the forms (jj/mm/aaaa)."""
-    return day.strftime("%d/%m/%Y")
-
-
-def paris_today() -> date:
-    """Today in Paris, as the application counts it."""
-    from hrtele.requests.services import paris_today as today
-
-    return today()
 
 
 def flash(page):
@@ -190,47 +181,6 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     text = pdf_text(data)
     assert full_name.search(text), text[:800]
     assert "télétravail" in text.casefold()
-
-
-# --------------------------------------------------------------------------- seeded situations
-
-
-def seed_issued_amendment(first: str, last: str, email: str, start_in_days: int) -> dict:
-    """An employee with an account, an accepted request and an agreement whose amendment was
-    issued through the documents service (a real stored PDF)."""
-    from hrtele.documents import services as documents
-    from hrtele.domain.dates import adaptation_end_date
-    from hrtele.extensions import db
-    from hrtele.models import User
-    from tests.factories import make_agreement, make_employee, make_place, make_request, make_user
-
-    today = paris_today()
-    n = next(_seq)
-    employee = make_employee(
-        first_name=first, last_name=last, personnel_number=f"J-{n:04d}",
-        email=email, home_address="14 rue du Pont Vieux\n09000 Foix",
-    )
-    account = make_user(email, role="employee", employee_id=employee.id,
-                        display_name=f"{first} {last}")
-    req = make_request(employee_id=employee.id, status="accepted",
-                       request_date=today - timedelta(days=12),
-                       decision_date=today - timedelta(days=5))
-    home = make_place(employee_id=employee.id, address="14 rue du Pont Vieux, 09000 Foix")
-    start = today + timedelta(days=start_in_days)
-    agreement = make_agreement(
-        employee_id=employee.id, request_id=req.id, place_id=home.id,
-        start_date=start, adaptation_end_date=adaptation_end_date(start, 3),
-        insurance_received_date=today - timedelta(days=3),
-        electrical_statement_date=today - timedelta(days=3),
-        annual_interview_due_date=None,
-    )
-    hr = db.session.query(User).filter_by(email=HR_EMAIL).one()
-    document = documents.issue_amendment(agreement, hr, today)
-    db.session.commit()
-    return {
-        "employee_id": employee.id, "email": account.email, "agreement_id": agreement.id,
-        "document_id": document.id, "reference": document.reference,
-    }
 
 
 # --------------------------------------------------------------------------- (b) employee

@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from hrtele.auth.passwords import password_problems
 from hrtele.demo.data import DEMO_ACCOUNTS, EMPLOYER, TELECENTRES
 from hrtele.demo.loader import load_demo
+from hrtele.documents import services as documents_services
 from hrtele.domain import lifecycle as lc
-from hrtele.domain.dates import is_overdue
+from hrtele.domain.dates import add_months, is_overdue
+from hrtele.domain.lifecycle import TransitionRefused
 from hrtele.domain.pattern import has_half_days, pattern_days
 from hrtele.domain.rules import check_activation, check_agreement
 from hrtele.domain.terms import PolicyTerms
@@ -25,6 +27,7 @@ from hrtele.domain_adapters import (
 )
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
+from hrtele.lifecycle import services as lifecycle_services
 from hrtele.models import (
     Agreement,
     AgreementEvent,
@@ -42,6 +45,7 @@ from hrtele.models import (
 )
 from hrtele.models.agreement import AGREEMENT_STATUSES
 from hrtele.models.request import REQUEST_STATUSES
+from hrtele.requests import services as requests_services
 from tests.conftest import login
 from tests.factories import make_employer
 
@@ -187,7 +191,8 @@ def check_demo(today: date) -> dict[str, list[Agreement]]:
             assert agreement.employee_signed_date is None
         if agreement.status in (lc.ENDING, lc.ENDED):
             assert agreement.ending_notification_date <= today
-            assert (agreement.ending_effective_date <= today) == (agreement.status == lc.ENDED)
+            if agreement.status == lc.ENDED:
+                assert agreement.ending_effective_date <= agreement.ended_date <= today
             assert agreement.ending_initiative in ("employee", "employer")
             assert agreement.ending_method in ("lrar", "hand_delivery")
             assert agreement.ending_phase in ("adaptation", "after_adaptation")
@@ -217,6 +222,12 @@ def check_demo(today: date) -> dict[str, list[Agreement]]:
     assert any(a.has_pending_amendment for a in running)
     assert any(a.suspension_end_date < today for a in by_status[lc.IMPOSED])
     assert any(a.end_date is not None for a in running)
+    # What HR has to do today: close an adaptation period whose last day has passed, record
+    # the end of a notice that has run out; and notices still running.
+    assert any(a.adaptation_end_date < today for a in by_status[lc.ADAPTATION])
+    assert any(a.ending_effective_date <= today for a in by_status[lc.ENDING])
+    assert any(a.ending_effective_date > today for a in by_status[lc.ENDING])
+    assert any(a.end_date is not None for a in by_status[lc.ENDING])
     return by_status
 
 
@@ -265,6 +276,7 @@ def test_demo_data_is_consistent_on_awkward_dates_and_seeds(app):
                             (date(2026, 8, 16), 2012)):
             load_demo(today, seed=seed)
             check_demo(today)
+            check_transitions(today)
             db.session.rollback()
         assert db.session.scalar(select(func.count(Employer.id))) == 0
 
@@ -337,3 +349,122 @@ def test_default_reference_date_is_the_paris_calendar_day():
     from hrtele.demo.loader import paris_today
 
     assert abs((paris_today() - date.today()).days) <= 1
+
+
+# --------------------------------------------------------------------------------------------
+# Every transition HR can trigger from the screens is possible on the demo data, today
+# --------------------------------------------------------------------------------------------
+
+# (source state, event) pairs the lifecycle screens run through lifecycle.services.transition.
+UI_TRANSITIONS = sorted(
+    (state, event)
+    for (state, event) in lc.TRANSITIONS
+    if state is not None and event in lifecycle_services.UI_EVENTS
+)
+
+
+def _transition_data(agreement: Agreement, event: str, today: date) -> dict:
+    """What HR would type in the event's form today (every date is today or a sane future)."""
+    data: dict = {"version": agreement.version}
+    if event == lc.SIGN:
+        data.update(employee_signed_date=today, employer_signed_date=today)
+    elif event in (lc.ACTIVATE, lc.END_ADAPTATION, lc.COMPLETE_END, lc.RESUME):
+        data.update(event_date=today)
+    elif event == lc.NOTIFY_END:
+        data.update(
+            initiative="employer", method="hand_delivery", notification_date=today,
+            reason="Réorganisation du service.", is_end_mutual=False,
+            return_arrangements="Retour sur site à temps plein, même poste, mêmes horaires.",
+        )
+    elif event == lc.SUSPEND:
+        data.update(reason="Coupure de la ligne internet au domicile (force majeure).",
+                    start_date=today, end_date=today + timedelta(days=14))
+    elif event == lc.RENEW:
+        data.update(end_date=add_months(agreement.end_date, 12) if agreement.end_date else None)
+    elif event == lc.CANCEL:
+        data.update(reason="Le salarié renonce au télétravail.")
+    return data
+
+
+def _first_success(candidates, attempt) -> tuple[object | None, list[str]]:
+    """The first candidate on which ``attempt`` succeeds (each try rolled back), and refusals."""
+    refusals: list[str] = []
+    for candidate in candidates:
+        savepoint = db.session.begin_nested()
+        try:
+            attempt(candidate)
+        except (TransitionRefused, BusinessRuleError) as exc:
+            refusals.append(f"n° {candidate.id} : {exc}")
+            continue
+        finally:
+            savepoint.rollback()
+        return candidate, refusals
+    return None, refusals
+
+
+def check_transitions(today: date) -> None:
+    """Each UI transition succeeds today on at least one demo record (and changes nothing)."""
+    session = db.session
+    hr = session.scalars(select(User).where(User.role == "hr").order_by(User.id)).first()
+    agreements = session.scalars(select(Agreement).order_by(Agreement.id)).all()
+    before = {a.id: (a.status, a.version) for a in agreements}
+    events_before = session.scalar(select(func.count(AgreementEvent.id)))
+    missing: dict[tuple[str, str], list[str]] = {}
+
+    for state, event in UI_TRANSITIONS:
+        def attempt(agreement, event=event):
+            row = lifecycle_services.transition(
+                agreement, event, _transition_data(agreement, event, today), hr, today)
+            assert row.event_date <= today
+            assert agreement.status in lc.TRANSITIONS[(row.from_state, event)]
+
+        candidates = [a for a in agreements if a.status == state]
+        found, refusals = _first_success(candidates, attempt)
+        if found is None:
+            missing[(state, event)] = refusals or ["aucun accord dans cet état"]
+
+    # Issuing the avenant of a draft (documents area): allowed and compliant, without a PDF.
+    def issuable(agreement):
+        plan = documents_services.amendment_plan(agreement)
+        if not plan.allowed:
+            raise BusinessRuleError(plan.refusal)
+        blocking = [v.message for v in documents_services.amendment_violations(agreement, today)
+                    if v.blocking]
+        if blocking:
+            raise BusinessRuleError(" ".join(blocking))
+
+    found, refusals = _first_success([a for a in agreements if a.status == lc.DRAFT], issuable)
+    if found is None:
+        missing[(lc.DRAFT, lc.ISSUE)] = refusals or ["aucun accord rédigé"]
+
+    requests = session.scalars(select(TeleworkRequest).order_by(TeleworkRequest.id)).all()
+    pending = [r for r in requests if r.status == lc.PENDING]
+    decisions = {
+        lc.ACCEPT: lambda r: requests_services.accept_request(r, today, r.version, hr, today),
+        lc.REFUSE: lambda r: requests_services.refuse_request(
+            r, "Les jours demandés correspondent aux permanences du service.", today,
+            r.version, hr, today),
+        lc.WITHDRAW: lambda r: requests_services.withdraw_request(r, today, r.version, hr, today),
+    }
+    for event, decide in decisions.items():
+        found, refusals = _first_success(pending, decide)
+        if found is None:
+            missing[(lc.PENDING, event)] = refusals or ["aucune demande en attente"]
+
+    assert not missing, "\n".join(
+        f"{state} → {event} : {' | '.join(refusals[:3])}"
+        for (state, event), refusals in missing.items())
+    # Every try was rolled back.
+    session.expire_all()
+    assert {a.id: (a.status, a.version) for a in session.scalars(select(Agreement))} == before
+    assert session.scalar(select(func.count(AgreementEvent.id))) == events_before
+    assert {r.status for r in session.scalars(select(TeleworkRequest))} == set(REQUEST_STATUSES)
+
+
+def test_every_lifecycle_transition_can_be_run_on_the_demo_today(app):
+    """HR can try every state and transition from the screens the day the demo is loaded."""
+    assert {event for _, event in UI_TRANSITIONS} == set(lifecycle_services.UI_EVENTS)
+    with app.app_context():
+        load_demo(TODAY)
+        db.session.commit()
+        check_transitions(TODAY)
