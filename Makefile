@@ -5,6 +5,7 @@ BIN     := $(VENV)/bin
 FLASK   := $(BIN)/flask --app hrtele
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
+TEST_WORKERS ?= 2
 
 .PHONY: run test install install-test migrate demo serve lint bench clean
 
@@ -34,7 +35,7 @@ serve:
 run: install migrate demo serve
 
 test: install-test
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check hrtele tests bench

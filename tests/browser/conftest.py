@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=fr-FR",  # French browser UI too (e.g. the file input's button)
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -254,6 +255,7 @@ _AXE_RUN = """async () => {
 # Form controls a user can reach that have no accessible name from a label.
 _UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
+  .filter(el => el.getClientRects().length > 0)  /* rendered (not display: none) */
   .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
                 && !el.getAttribute('aria-labelledby'))
   .map(el => el.outerHTML.slice(0, 160))"""

@@ -145,7 +145,8 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
         fr(today + timedelta(days=365))
     )
     page.get_by_label("Attestation de conformité électrique reçue le").fill(fr(today))
-    page.get_by_label("Jeudi après-midi", exact=True).uncheck()
+    page.get_by_label("Montant de l'allocation").fill("12,00")  # above the policy: a warning
+    page.get_by_label("Jeudi après-midi", exact=True).uncheck()  # 1,5 day ticked for 2: blocking
     page.get_by_role("button", name="Enregistrer").click()
 
     pattern_box = page.locator("fieldset.pattern")
@@ -156,12 +157,21 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     expect(pattern_box).to_have_attribute("aria-describedby", re.compile(r"pattern-err"))
     summary = page.get_by_role("alert").filter(has_text="Contrôle de conformité")
     expect(summary).to_contain_text("Bloquant")
+    expect(summary).to_contain_text("Avertissement")
+    amount_error = page.locator("#allowance_amount-err")
+    expect(amount_error).to_contain_text("au-delà de la politique de l'employeur")
+    expect(page.get_by_label("Montant de l'allocation")).to_have_attribute(
+        "aria-describedby", re.compile("allowance_amount-err")
+    )
     check_page(page, "a13-accord-violation")
 
     page.get_by_label("Jeudi après-midi", exact=True).check()
+    page.get_by_label("Je confirme l'enregistrement malgré les avertissements").check()
     page.get_by_role("button", name="Enregistrer").click()
     expect(flash(page)).to_contain_text("enregistré (brouillon)")
-    expect(page.locator(".alert").filter(has_text="Contrôle de conformité")).to_be_visible()
+    box = page.locator(".alert").filter(has_text="Contrôle de conformité")
+    expect(box).to_contain_text("Allocation de 12,00 €")
+    expect(box).to_contain_text("Politique de l'employeur")  # the basis of the warning
     expect(page.get_by_role("heading", level=1)).to_contain_text(full_name)
     check_page(page, "a14-accord-brouillon")
 
@@ -174,7 +184,8 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     link = amendment.get_by_role("link", name=re.compile(r"^Télécharger \(PDF"))
     expect(link).to_have_count(1)
     check_page(page, "a15-accord-avenant-emis")
-    page.locator("main").screenshot(path=str(SCREENSHOTS / "ecran-rh-accord.png"))
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / "ecran-rh-accord.png"))  # docs/ : README « Aperçu »
 
     data = download(page, link.click)
     assert data.startswith(b"%PDF")
