@@ -12,6 +12,7 @@ from jinja2 import BytecodeCache
 
 from hrtele.config import normalise_database_url
 
+
 class _MemoryBytecodeCache(BytecodeCache):
     """Jinja bytecode shared by every test app of the session."""
 
