@@ -27,7 +27,36 @@ from hrtele.web.labels import LABELS
 PATTERN_FIELDS: tuple[str, ...] = SLOT_NAMES
 
 
-class AgreementForm(ConfirmWarningsForm):
+class WeeklyPatternMixin:
+    """Methods of a form holding the ten weekly-pattern checkboxes (see add_pattern_checkboxes)."""
+
+    @property
+    def pattern_fields(self) -> list[Any]:
+        """The ten bound checkboxes, Monday morning first."""
+        return [self[name] for name in PATTERN_FIELDS]
+
+    @property
+    def weekly_pattern(self) -> str:
+        """Pattern string built from the checkboxes."""
+        return build_pattern({name: self[name].data for name in PATTERN_FIELDS})
+
+    def set_pattern(self, pattern: str | None) -> None:
+        """Tick the checkboxes of a stored pattern (ignored when malformed)."""
+        try:
+            slots = parse_pattern(pattern or "")
+        except ValueError:
+            return
+        for name, on in zip(PATTERN_FIELDS, slots, strict=True):
+            self[name].data = on
+
+
+def add_pattern_checkboxes(form_class: type) -> None:
+    """Add the ten weekly-pattern checkboxes to ``form_class`` (after its own fields)."""
+    for index, name in enumerate(PATTERN_FIELDS):
+        setattr(form_class, name, BooleanField(slot_label(index).capitalize()))
+
+
+class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
     """Create or edit an agreement (the edit form has no request_id: it never changes)."""
 
     version = VersionField()
@@ -88,27 +117,6 @@ class AgreementForm(ConfirmWarningsForm):
         if agreement is not None:
             del self.request_id  # the request (and the employee) of an agreement never change
 
-    # -- weekly pattern ------------------------------------------------------------------------
-
-    @property
-    def pattern_fields(self) -> list[Any]:
-        """The ten bound checkboxes, Monday morning first."""
-        return [self[name] for name in PATTERN_FIELDS]
-
-    @property
-    def weekly_pattern(self) -> str:
-        """Pattern string built from the checkboxes."""
-        return build_pattern({name: self[name].data for name in PATTERN_FIELDS})
-
-    def set_pattern(self, pattern: str | None) -> None:
-        """Tick the checkboxes of a stored pattern (ignored when malformed)."""
-        try:
-            slots = parse_pattern(pattern or "")
-        except ValueError:
-            return
-        for name, on in zip(PATTERN_FIELDS, slots, strict=True):
-            self[name].data = on
-
     # -- data for the service ------------------------------------------------------------------
 
     def service_data(self) -> dict[str, Any]:
@@ -163,5 +171,4 @@ class AgreementForm(ConfirmWarningsForm):
         return self.apply_rules(violations) and fields_ok
 
 
-for _index, _name in enumerate(PATTERN_FIELDS):
-    setattr(AgreementForm, _name, BooleanField(slot_label(_index).capitalize()))
+add_pattern_checkboxes(AgreementForm)

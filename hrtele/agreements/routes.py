@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
 from hrtele.agreements.forms import AgreementForm
@@ -19,12 +19,12 @@ from hrtele.agreements.services import (
 )
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
 from hrtele.domain.pattern import describe_pattern, is_valid_pattern
-from hrtele.domain_adapters import RuleViolations, employer_policy
-from hrtele.editing import BusinessRuleError
+from hrtele.domain_adapters import employer_policy
 from hrtele.extensions import db
 from hrtele.models import Agreement, Employee, TeleworkRequest
 from hrtele.web.labels import LABELS
 from hrtele.web.pagination import paginate, search_term
+from hrtele.web.saving import save_form
 
 bp = Blueprint("agreements", __name__, url_prefix="/accords")
 bp.before_request(require_hr)
@@ -119,20 +119,16 @@ def create():
     form.place_id.choices = place_choices(employee)
     form.second_place_id.choices = place_choices(employee)
     if form.validate_on_submit():
-        try:
-            agreement = create_agreement(
+        saved = save_form(
+            form,
+            lambda: create_agreement(
                 form.service_data(), current_actor(), bool(form.confirm_warnings.data), date.today()
-            )
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            form.apply_rules(exc.violations)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash(f"Accord n° {agreement.id} enregistré (brouillon).", "success")
-            return redirect(url_for("agreements.show", agreement_id=agreement.id))
+            ),
+            success=lambda agreement: f"Accord n° {agreement.id} enregistré (brouillon).",
+            on_violations=AgreementForm.apply_rules,
+        )
+        if saved:
+            return redirect(url_for("agreements.show", agreement_id=saved.value.id))
     return _render_form(form, None, employee, 422 if request.method == "POST" else 200)
 
 
@@ -166,24 +162,19 @@ def edit(agreement_id: int):
         form.second_place_id.data = agreement.second_place_id or 0
         form.set_pattern(agreement.weekly_pattern)
     if form.validate_on_submit():
-        try:
-            update_agreement(
+        if save_form(
+            form,
+            lambda: update_agreement(
                 agreement,
                 form.service_data(),
                 form.version.data,
                 current_actor(),
                 bool(form.confirm_warnings.data),
                 date.today(),
-            )
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            form.apply_rules(exc.violations)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash("Accord enregistré.", "success")
+            ),
+            success="Accord enregistré.",
+            on_violations=AgreementForm.apply_rules,
+        ):
             return redirect(url_for("agreements.show", agreement_id=agreement.id))
     return _render_form(
         form, agreement, agreement.employee, 422 if request.method == "POST" else 200

@@ -366,6 +366,40 @@ def _dedupe_associated_files(document: Any, pdf: Any) -> None:
         associated.extend(unique)
 
 
+def _write_pdf(
+    renderer: _Renderer,
+    html_source: str,
+    identifier: bytes,
+    uncompressed: bool,
+    attachments: list[Any] | None = None,
+) -> bytes:
+    """Lay out ``html_source`` and write it as PDF/A-3b (one render at a time, process-wide)."""
+    with _render_lock, warnings.catch_warnings():
+        # WeasyPrint 70 opens its bundled sRGB profile for the PDF/A output intent and never
+        # closes it; silence that one ResourceWarning so that "-W error" test runs stay green.
+        warnings.filterwarnings(
+            "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
+        )
+        try:
+            document = weasyprint.HTML(
+                string=html_source,
+                base_url=renderer.base_url,
+                url_fetcher=renderer.fetcher,
+            )
+            return document.write_pdf(
+                stylesheets=[renderer.stylesheet],
+                font_config=renderer.font_config,
+                attachments=attachments,
+                pdf_variant=PDF_VARIANT,
+                pdf_identifier=identifier,
+                uncompressed_pdf=uncompressed,
+                presentational_hints=False,
+                finisher=_dedupe_associated_files,
+            )
+        except FatalURLFetchingError as error:  # BaseException subclass in WeasyPrint
+            raise DocumentRenderError(str(error)) from error.__cause__
+
+
 def render_pdf(
     kind: str,
     snapshot: Snapshot,
@@ -401,30 +435,7 @@ def render_pdf(
     # First half of the PDF file identifier: stable for a given document and snapshot.
     identifier = hashlib.sha256(f"{kind}\n{canonical}".encode()).hexdigest()[:32].encode()
 
-    with _render_lock, warnings.catch_warnings():
-        # WeasyPrint 70 opens its bundled sRGB profile for the PDF/A output intent and never
-        # closes it; silence that one ResourceWarning so that "-W error" test runs stay green.
-        warnings.filterwarnings(
-            "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
-        )
-        try:
-            document = weasyprint.HTML(
-                string=html_source,
-                base_url=renderer.base_url,
-                url_fetcher=renderer.fetcher,
-            )
-            return document.write_pdf(
-                stylesheets=[renderer.stylesheet],
-                font_config=renderer.font_config,
-                attachments=attachments,
-                pdf_variant=PDF_VARIANT,
-                pdf_identifier=identifier,
-                uncompressed_pdf=uncompressed,
-                presentational_hints=False,
-                finisher=_dedupe_associated_files,
-            )
-        except FatalURLFetchingError as error:  # BaseException subclass in WeasyPrint
-            raise DocumentRenderError(str(error)) from error.__cause__
+    return _write_pdf(renderer, html_source, identifier, uncompressed, attachments)
 
 
 # --------------------------------------------------------------------------- generic templates
@@ -473,24 +484,4 @@ def render_template_pdf(
     identifier = hashlib.sha256(
         f"{template_name}\n{stamp}\n{html_source}".encode()
     ).hexdigest()[:32].encode()
-    with _render_lock, warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
-        )
-        try:
-            document = weasyprint.HTML(
-                string=html_source,
-                base_url=renderer.base_url,
-                url_fetcher=renderer.fetcher,
-            )
-            return document.write_pdf(
-                stylesheets=[renderer.stylesheet],
-                font_config=renderer.font_config,
-                pdf_variant=PDF_VARIANT,
-                pdf_identifier=identifier,
-                uncompressed_pdf=uncompressed,
-                presentational_hints=False,
-                finisher=_dedupe_associated_files,
-            )
-        except FatalURLFetchingError as error:  # BaseException subclass in WeasyPrint
-            raise DocumentRenderError(str(error)) from error.__cause__
+    return _write_pdf(renderer, html_source, identifier, uncompressed)

@@ -302,6 +302,24 @@ def _require_compliance(agreement: Agreement, today: date) -> None:
         raise RuleViolations(blocking)
 
 
+def _store_amendment(
+    agreement: Agreement, snapshot: Snapshot, version: int, actor: User | None
+) -> IssuedDocument:
+    """Store an amendment of the agreement, superseding the employee's previous one."""
+    return _store(
+        "amendment",
+        snapshot,
+        version=version,
+        employee_id=agreement.employee_id,
+        agreement_id=agreement.id,
+        actor=actor,
+        supersede=(
+            IssuedDocument.employee_id == agreement.employee_id,
+            IssuedDocument.kind == "amendment",
+        ),
+    )
+
+
 def preview_amendment(agreement: Agreement, today: date) -> bytes:
     """PDF of the amendment as it would be issued now (watermarked, not stored)."""
     _, snapshot = _build_amendment(agreement, today)
@@ -315,18 +333,7 @@ def issue_amendment(agreement: Agreement, actor: User | None, today: date) -> Is
         raise BusinessRuleError(plan.refusal or "Émission impossible.")
     _require_compliance(agreement, today)
     version, snapshot = _build_amendment(agreement, today)
-    document = _store(
-        "amendment",
-        snapshot,
-        version=version,
-        employee_id=agreement.employee_id,
-        agreement_id=agreement.id,
-        actor=actor,
-        supersede=(
-            IssuedDocument.employee_id == agreement.employee_id,
-            IssuedDocument.kind == "amendment",
-        ),
-    )
+    document = _store_amendment(agreement, snapshot, version, actor)
     previous = agreement.status
     agreement.status = plan.next_status or previous
     agreement.amendment_version = (agreement.amendment_version or 0) + 1
@@ -361,18 +368,7 @@ def record_existing_amendment(
         _next_version(agreement.employee_id, "amendment"), agreement.amendment_version or 1
     )
     snapshot = builders.build_amendment(agreement, version=version, issue_date=issue_date)
-    document = _store(
-        "amendment",
-        snapshot,
-        version=version,
-        employee_id=agreement.employee_id,
-        agreement_id=agreement.id,
-        actor=actor,
-        supersede=(
-            IssuedDocument.employee_id == agreement.employee_id,
-            IssuedDocument.kind == "amendment",
-        ),
-    )
+    document = _store_amendment(agreement, snapshot, version, actor)
     if not agreement.amendment_version:
         agreement.amendment_version = 1
         record_change(agreement, actor)

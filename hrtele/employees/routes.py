@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
-from hrtele.domain_adapters import RuleViolations
-from hrtele.editing import BusinessRuleError
 from hrtele.employees.forms import EmployeeForm
 from hrtele.employees.services import (
     FIELDS,
@@ -28,8 +26,8 @@ from hrtele.employees.services import (
 )
 from hrtele.extensions import db
 from hrtele.models import Employee
-from hrtele.web.forms import show_violations
 from hrtele.web.pagination import paginate, search_term
+from hrtele.web.saving import Saved, save_form
 
 bp = Blueprint("employees", __name__, url_prefix="/salaries")
 bp.before_request(require_hr)
@@ -65,27 +63,17 @@ def _int_arg(name: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-def _save(form: EmployeeForm, action) -> bool:
+def _save(form: EmployeeForm, action, success) -> Saved[Employee] | None:
     """Run a create/update service and commit; on refusal show why beside the fields."""
     try:
-        action()
-        db.session.commit()
-    except RuleViolations as exc:
-        db.session.rollback()
-        show_violations(form, exc.violations)
-        return False
-    except BusinessRuleError as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-        return False
+        return save_form(form, action, success=success)
     except IntegrityError:  # a concurrent insert of the same matricule
         db.session.rollback()
         form.personnel_number.errors = [
             *form.personnel_number.errors,
             gettext("Ce matricule vient d'être attribué à un autre salarié."),
         ]
-        return False
-    return True
+        return None
 
 
 @bp.route("/")
@@ -115,15 +103,13 @@ def create():
     """Create an employee."""
     form = _form()
     if form.validate_on_submit():
-        holder: dict = {}
-
-        def action():
-            holder["employee"] = create_employee(_data(form), current_actor())
-
-        if _save(form, action):
-            employee = holder["employee"]
-            flash(gettext("Salarié « %(name)s » créé.", name=employee.full_name), "success")
-            return redirect(url_for("employees.show", employee_id=employee.id))
+        saved = _save(
+            form,
+            lambda: create_employee(_data(form), current_actor()),
+            lambda employee: gettext("Salarié « %(name)s » créé.", name=employee.full_name),
+        )
+        if saved:
+            return redirect(url_for("employees.show", employee_id=saved.value.id))
     status = 422 if request.method == "POST" else 200
     return render_template("employees/form.html", form=form, employee=None), status
 
@@ -151,8 +137,7 @@ def edit(employee_id: int):
         form.version.data = employee.version
     if form.validate_on_submit():
         if _save(form, lambda: update_employee(employee, _data(form), form.version.data,
-                                               current_actor())):
-            flash(gettext("Salarié enregistré."), "success")
+                                               current_actor()), gettext("Salarié enregistré.")):
             return redirect(url_for("employees.show", employee_id=employee.id))
     status = 422 if request.method == "POST" else 200
     return render_template("employees/form.html", form=form, employee=employee), status

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from hrtele.domain.pattern import SLOT_NAMES, build_pattern, parse_pattern, slot_label
+from hrtele.agreements.forms import WeeklyPatternMixin, add_pattern_checkboxes
 from hrtele.web.forms import (
     ConfirmWarningsForm,
     EurosField,
@@ -131,7 +131,7 @@ class StartImposedForm(FlaskForm):
             raise ValidationError("Utilisez des journées ou des demi-journées (par ex. 2,5).")
 
 
-class AmendForm(ConfirmWarningsForm):
+class AmendForm(WeeklyPatternMixin, ConfirmWarningsForm):
     """« Avenant modificatif »: days, place or allowance of a running agreement."""
 
     version = VersionField()
@@ -146,25 +146,6 @@ class AmendForm(ConfirmWarningsForm):
     allowance_amount = EurosField("Montant de l'allocation", validators=[Optional()])
     allowance_monthly_cap = EurosField("Plafond mensuel (facultatif)", validators=[Optional()])
     reason = _text_area("Motif de la modification (facultatif)")
-
-    @property
-    def pattern_fields(self) -> list:
-        """The ten bound checkboxes, Monday morning first."""
-        return [self[name] for name in SLOT_NAMES]
-
-    @property
-    def weekly_pattern(self) -> str:
-        """Pattern string built from the checkboxes."""
-        return build_pattern({name: self[name].data for name in SLOT_NAMES})
-
-    def set_pattern(self, pattern: str | None) -> None:
-        """Tick the checkboxes of a stored pattern (ignored when malformed)."""
-        try:
-            slots = parse_pattern(pattern or "")
-        except ValueError:
-            return
-        for name, on in zip(SLOT_NAMES, slots, strict=True):
-            self[name].data = on
 
     def validate_place_id(self, field):
         """A place is required (0 is the empty choice)."""
@@ -193,8 +174,7 @@ class AmendForm(ConfirmWarningsForm):
         }
 
 
-for _index, _name in enumerate(SLOT_NAMES):
-    setattr(AmendForm, _name, BooleanField(slot_label(_index).capitalize()))
+add_pattern_checkboxes(AmendForm)
 
 
 class InterviewForm(FlaskForm):

@@ -19,6 +19,7 @@ from hrtele.lifecycle.services import fmt
 from hrtele.models import Agreement, AnnualInterview, Employee, EquipmentItem, Post
 from hrtele.web.labels import LABELS
 from hrtele.web.pagination import paginate
+from hrtele.web.saving import save_form
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/suivi")
 bp.before_request(require_hr)
@@ -147,10 +148,25 @@ def _refusal_text(exc: lc.TransitionRefused) -> str:
     return f"{exc.message} ({exc.basis})" if exc.basis else exc.message
 
 
-def _violation_errors(form, exc: RuleViolations) -> None:
-    for v in exc.violations:
+def _refused_transition(form, exc: lc.TransitionRefused) -> str:
+    """Roll back a refused transition, show why beside its field and in a flash; the text."""
+    db.session.rollback()
+    refusal = _refusal_text(exc)
+    _field_error(form, exc.field, refusal)
+    flash(refusal, "error")
+    return refusal
+
+
+def _violation_errors(form, violations) -> None:
+    """Show each violation beside its field (hidden fields excepted), else atop the form."""
+    for v in violations:
         message = f"{v.message} ({v.basis})" if v.basis else v.message
         _field_error(form, v.field, message)
+
+
+def _save(form, operation, success: str) -> bool:
+    """Run a service, commit, flash ``success``; refusals are shown on the form (False)."""
+    return save_form(form, operation, success=success, on_violations=_violation_errors) is not None
 
 
 def _back_to(agreement_id: int):
@@ -289,10 +305,7 @@ def transition(agreement_id: int, slug: str):
             row = services.transition(item, event, _form_data(form), current_actor(), today)
             db.session.commit()
         except lc.TransitionRefused as exc:
-            db.session.rollback()
-            refusal = _refusal_text(exc)
-            _field_error(form, exc.field, refusal)
-            flash(refusal, "error")
+            refusal = _refused_transition(form, exc)
         else:
             _after_transition(item, event, row.to_state)
             return _back_to(item.id)
@@ -363,10 +376,7 @@ def amend(agreement_id: int):
                 )
                 return _back_to(item.id)
         except lc.TransitionRefused as exc:
-            db.session.rollback()
-            refusal = _refusal_text(exc)
-            _field_error(form, exc.field, refusal)
-            flash(refusal, "error")
+            refusal = _refused_transition(form, exc)
         except RuleViolations as exc:
             db.session.rollback()
             form.accept_violations(exc.violations)
@@ -398,10 +408,7 @@ def start_imposed(employee_id: int):
             item = services.start_imposed(employee, _form_data(form), current_actor(), today)
             db.session.commit()
         except lc.TransitionRefused as exc:
-            db.session.rollback()
-            message = _refusal_text(exc)
-            _field_error(form, exc.field, message)
-            flash(message, "error")
+            _refused_transition(form, exc)
         else:
             flash(
                 f"Télétravail imposé enregistré pour {employee.full_name} à partir du "
@@ -437,17 +444,9 @@ def interview_new(agreement_id: int):
     if request.method == "GET":
         form.held_date.data = today
     elif form.validate_on_submit():
-        try:
-            services.record_interview(item, _form_data(form), current_actor(), today)
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            _violation_errors(form, exc)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash("Entretien annuel enregistré.", "success")
+        if _save(form, lambda: services.record_interview(
+            item, _form_data(form), current_actor(), today
+        ), "Entretien annuel enregistré."):
             return _back_to(item.id)
     return _render_interview(form, item, None, 422 if request.method == "POST" else 200)
 
@@ -473,18 +472,9 @@ def interview_edit(interview_id: int):
     if request.method == "GET":
         form.version.data = interview.version
     elif form.validate_on_submit():
-        try:
-            services.update_interview(interview, _form_data(form), current_actor(),
-                                      services.current_date())
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            _violation_errors(form, exc)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash("Entretien annuel corrigé.", "success")
+        if _save(form, lambda: services.update_interview(
+            interview, _form_data(form), current_actor(), services.current_date()
+        ), "Entretien annuel corrigé."):
             return _back_to(item.id)
     return _render_interview(form, item, interview, 422 if request.method == "POST" else 200)
 
@@ -502,18 +492,9 @@ def attestations(agreement_id: int):
     if request.method == "GET":
         form.version.data = item.version
     elif form.validate_on_submit():
-        try:
-            services.update_attestations(item, _form_data(form), current_actor(),
-                                         services.current_date())
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            _violation_errors(form, exc)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash("Attestations enregistrées.", "success")
+        if _save(form, lambda: services.update_attestations(
+            item, _form_data(form), current_actor(), services.current_date()
+        ), "Attestations enregistrées."):
             return _back_to(item.id)
     insurance_required, electrical_required = services.attestation_requirements(item)
     return render_template(
@@ -535,17 +516,9 @@ def equipment_new(agreement_id: int):
     if request.method == "GET":
         form.issued_date.data = services.current_date()
     elif form.validate_on_submit():
-        try:
-            services.add_equipment(item, _form_data(form), current_actor(), services.current_date())
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            _violation_errors(form, exc)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash("Équipement enregistré.", "success")
+        if _save(form, lambda: services.add_equipment(
+            item, _form_data(form), current_actor(), services.current_date()
+        ), "Équipement enregistré."):
             return _back_to(item.id)
     return render_template("lifecycle/equipment_form.html", form=form, agreement=item,
                            equipment=None), 422 if request.method == "POST" else 200
@@ -561,18 +534,9 @@ def equipment_return(item_id: int):
         form.version.data = equipment.version
         form.returned_date.data = services.current_date()
     elif form.validate_on_submit():
-        try:
-            services.return_equipment(equipment, _form_data(form), current_actor(),
-                                      services.current_date())
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            _violation_errors(form, exc)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash("Restitution enregistrée.", "success")
+        if _save(form, lambda: services.return_equipment(
+            equipment, _form_data(form), current_actor(), services.current_date()
+        ), "Restitution enregistrée."):
             return _back_to(item.id)
     return render_template("lifecycle/equipment_form.html", form=form, agreement=item,
                            equipment=equipment), 422 if request.method == "POST" else 200

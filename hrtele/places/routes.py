@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
 
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
 from hrtele.domain.terms import PLACE_KINDS
-from hrtele.domain_adapters import RuleViolations
-from hrtele.editing import BusinessRuleError
 from hrtele.employees.services import employee_choices
 from hrtele.extensions import db
 from hrtele.models import Place, TeleworkRequest
 from hrtele.places.forms import PlaceForm
 from hrtele.places.services import FIELDS, create_place, list_places_stmt, update_place
-from hrtele.web.forms import show_violations
 from hrtele.web.pagination import paginate, search_term
+from hrtele.web.saving import save_form
 
 bp = Blueprint("places", __name__, url_prefix="/lieux")
 bp.before_request(require_hr)
@@ -32,22 +30,6 @@ def _form(place: Place | None = None) -> PlaceForm:
 
 def _data(form: PlaceForm) -> dict:
     return {name: getattr(form, name).data for name in FIELDS}
-
-
-def _save(form: PlaceForm, action) -> bool:
-    """Run a create/update service and commit; on refusal show why beside the fields."""
-    try:
-        action()
-        db.session.commit()
-    except RuleViolations as exc:
-        db.session.rollback()
-        show_violations(form, exc.violations)
-        return False
-    except BusinessRuleError as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-        return False
-    return True
 
 
 @bp.route("/")
@@ -70,15 +52,13 @@ def create():
         if raw.isdigit() and len(raw) < 10:
             form.employee_id.data = int(raw)
     if form.validate_on_submit():
-        holder: dict = {}
-
-        def action():
-            holder["place"] = create_place(_data(form), current_actor())
-
-        if _save(form, action):
-            place = holder["place"]
-            flash(gettext("Lieu « %(name)s » créé.", name=place.name), "success")
-            return redirect(url_for("places.show", place_id=place.id))
+        saved = save_form(
+            form,
+            lambda: create_place(_data(form), current_actor()),
+            success=lambda place: gettext("Lieu « %(name)s » créé.", name=place.name),
+        )
+        if saved:
+            return redirect(url_for("places.show", place_id=saved.value.id))
     status = 422 if request.method == "POST" else 200
     return render_template("places/form.html", form=form, place=None), status
 
@@ -101,9 +81,9 @@ def edit(place_id: int):
     if request.method == "GET":
         form.version.data = place.version
     if form.validate_on_submit():
-        if _save(form, lambda: update_place(place, _data(form), form.version.data,
-                                            current_actor())):
-            flash(gettext("Lieu enregistré."), "success")
+        if save_form(form, lambda: update_place(place, _data(form), form.version.data,
+                                                current_actor()),
+                     success=gettext("Lieu enregistré.")):
             return redirect(url_for("places.show", place_id=place.id))
     status = 422 if request.method == "POST" else 200
     return render_template("places/form.html", form=form, place=place), status

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from hrtele.auth.access import current_actor, require_admin, require_hr
-from hrtele.domain_adapters import RuleViolations
-from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import Category
 from hrtele.policy.forms import CategoryForm, CategoryRenameForm, EmployerForm, PolicyForm
@@ -20,6 +18,7 @@ from hrtele.policy.services import (
     update_policy,
 )
 from hrtele.web.forms import show_violations
+from hrtele.web.saving import save_form
 
 bp = Blueprint("policy", __name__, url_prefix="/politique")
 
@@ -38,15 +37,17 @@ def _can_edit() -> bool:
     return actor is not None and actor.is_admin
 
 
-def _refused(form, exc: BusinessRuleError) -> None:
-    db.session.rollback()
-    if isinstance(exc, RuleViolations):
-        if hasattr(form, "accept_violations"):
-            form.accept_violations(exc.violations)
-        else:
-            show_violations(form, exc.violations)
+def _show_violations(form, violations) -> None:
+    """Warnings to confirm on forms that offer it; otherwise every violation beside its field."""
+    if hasattr(form, "accept_violations"):
+        form.accept_violations(violations)
     else:
-        form.form_errors.append(str(exc))
+        show_violations(form, violations)
+
+
+def _save(form, operation, success) -> bool:
+    """Run a service and commit once; a refusal rolls back and is shown on the form (False)."""
+    return save_form(form, operation, success=success, on_violations=_show_violations) is not None
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -59,19 +60,13 @@ def edit():
     if request.method == "GET":
         form.version.data = policy.version
     if form.validate_on_submit():
-        try:
-            update_policy(
-                policy,
-                form.service_data(),
-                form.version.data,
-                current_actor(),
-                bool(form.confirm_warnings.data),
-            )
-            db.session.commit()
-        except BusinessRuleError as exc:
-            _refused(form, exc)
-        else:
-            flash("Politique de télétravail enregistrée.", "success")
+        if _save(form, lambda: update_policy(
+            policy,
+            form.service_data(),
+            form.version.data,
+            current_actor(),
+            bool(form.confirm_warnings.data),
+        ), "Politique de télétravail enregistrée."):
             return redirect(url_for("policy.edit"))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -87,13 +82,9 @@ def employer():
     if request.method == "GET" and current is not None:
         form.version.data = current.version
     if form.validate_on_submit():
-        try:
-            save_employer(current, form.service_data(), form.version.data, current_actor())
-            db.session.commit()
-        except BusinessRuleError as exc:
-            _refused(form, exc)
-        else:
-            flash("Identité de l'employeur enregistrée.", "success")
+        if _save(form, lambda: save_employer(
+            current, form.service_data(), form.version.data, current_actor()
+        ), "Identité de l'employeur enregistrée."):
             return redirect(url_for("policy.employer"))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -106,13 +97,8 @@ def categories():
     """Staff categories: the list and a form to add one."""
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
-            category = create_category(form.service_data(), current_actor())
-            db.session.commit()
-        except BusinessRuleError as exc:
-            _refused(form, exc)
-        else:
-            flash(f"Catégorie « {category.label} » ajoutée.", "success")
+        if _save(form, lambda: create_category(form.service_data(), current_actor()),
+                 lambda category: f"Catégorie « {category.label} » ajoutée."):
             return redirect(url_for("policy.categories"))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -128,15 +114,9 @@ def edit_category(category_id: int):
     if request.method == "GET":
         form.version.data = category.version
     if form.validate_on_submit():
-        try:
-            update_category(
-                category, {"label": form.label.data}, form.version.data, current_actor()
-            )
-            db.session.commit()
-        except BusinessRuleError as exc:
-            _refused(form, exc)
-        else:
-            flash("Catégorie renommée.", "success")
+        if _save(form, lambda: update_category(
+            category, {"label": form.label.data}, form.version.data, current_actor()
+        ), "Catégorie renommée."):
             return redirect(url_for("policy.categories"))
     status = 422 if request.method == "POST" else 200
     return render_template(

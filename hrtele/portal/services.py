@@ -720,6 +720,13 @@ def _audit_about(me: User, employee: Employee, ids: dict[str, list[int]]) -> lis
     return out
 
 
+def _rows_in(model: Any, column: Any, ids: list[int]) -> list[Any]:
+    """Rows of ``model`` whose ``column`` is one of ``ids``, by id (no query when there are none)."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(model).where(column.in_(ids)).order_by(model.id)))
+
+
 def build_export(employee: Employee, me: User, today: date | None = None) -> dict[str, Any]:
     """Everything the application holds about ``employee`` (metadata of documents, no bytes)."""
     today = today or paris_today()
@@ -744,45 +751,15 @@ def build_export(employee: Employee, me: User, today: date | None = None) -> dic
         ).unique()
     )
     agreement_ids = [a.id for a in agreements]
-    equipment = (
-        list(
-            db.session.scalars(
-                select(EquipmentItem)
-                .where(EquipmentItem.agreement_id.in_(agreement_ids))
-                .order_by(EquipmentItem.id)
-            )
-        )
-        if agreement_ids
-        else []
-    )
-    interviews = (
-        list(
-            db.session.scalars(
-                select(AnnualInterview)
-                .where(AnnualInterview.agreement_id.in_(agreement_ids))
-                .order_by(AnnualInterview.id)
-            )
-        )
-        if agreement_ids
-        else []
-    )
+    equipment = _rows_in(EquipmentItem, EquipmentItem.agreement_id, agreement_ids)
+    interviews = _rows_in(AnnualInterview, AnnualInterview.agreement_id, agreement_ids)
     documents = list(
         db.session.scalars(
             my_documents_stmt(employee.id).order_by(None).order_by(IssuedDocument.id)
         )
     )
     document_ids = [d.id for d in documents]
-    scans = (
-        list(
-            db.session.scalars(
-                select(SignedScan)
-                .where(SignedScan.document_id.in_(document_ids))
-                .order_by(SignedScan.id)
-            )
-        )
-        if document_ids
-        else []
-    )
+    scans = _rows_in(SignedScan, SignedScan.document_id, document_ids)
     homes = list(
         db.session.scalars(select(Place).where(Place.employee_id == employee.id).order_by(Place.id))
     )

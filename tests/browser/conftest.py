@@ -353,31 +353,52 @@ def paris_today() -> date:
 _SEQ = count(1)
 
 
-def seed_issued_amendment(first: str, last: str, email: str, start_in_days: int) -> dict:
+def seed_issued_amendment(
+    first: str, last: str, email: str, start_in_days: int, post_title: str = "Gestionnaire paie"
+) -> dict:
     """An employee with an account, an accepted request and an agreement whose amendment was
     issued through the documents service (a real stored PDF)."""
     from hrtele.documents import services as documents
     from hrtele.domain.dates import adaptation_end_date
     from hrtele.extensions import db
     from hrtele.models import User
-    from tests.factories import make_agreement, make_employee, make_place, make_request, make_user
+    from tests.factories import (
+        make_agreement,
+        make_employee,
+        make_place,
+        make_post,
+        make_request,
+        make_user,
+    )
 
     today = paris_today()
     n = next(_SEQ)
+    post = make_post(code=f"RH-{n:02d}", title=post_title, department="Ressources humaines")
     employee = make_employee(
-        first_name=first, last_name=last, personnel_number=f"J-{n:04d}",
-        email=email, home_address="14 rue du Pont Vieux\n09000 Foix",
+        first_name=first,
+        last_name=last,
+        personnel_number=f"J-{n:04d}",
+        post_id=post.id,
+        email=email,
+        home_address="14 rue du Pont Vieux\n09000 Foix",
     )
-    account = make_user(email, role="employee", employee_id=employee.id,
-                        display_name=f"{first} {last}")
-    req = make_request(employee_id=employee.id, status="accepted",
-                       request_date=today - timedelta(days=12),
-                       decision_date=today - timedelta(days=5))
+    account = make_user(
+        email, role="employee", employee_id=employee.id, display_name=f"{first} {last}"
+    )
+    req = make_request(
+        employee_id=employee.id,
+        status="accepted",
+        request_date=today - timedelta(days=12),
+        decision_date=today - timedelta(days=5),
+    )
     home = make_place(employee_id=employee.id, address="14 rue du Pont Vieux, 09000 Foix")
     start = today + timedelta(days=start_in_days)
     agreement = make_agreement(
-        employee_id=employee.id, request_id=req.id, place_id=home.id,
-        start_date=start, adaptation_end_date=adaptation_end_date(start, 3),
+        employee_id=employee.id,
+        request_id=req.id,
+        place_id=home.id,
+        start_date=start,
+        adaptation_end_date=adaptation_end_date(start, 3),
         insurance_received_date=today - timedelta(days=3),
         electrical_statement_date=today - timedelta(days=3),
         annual_interview_due_date=None,
@@ -386,8 +407,11 @@ def seed_issued_amendment(first: str, last: str, email: str, start_in_days: int)
     document = documents.issue_amendment(agreement, hr, today)
     db.session.commit()
     return {
-        "employee_id": employee.id, "email": account.email, "agreement_id": agreement.id,
-        "document_id": document.id, "reference": document.reference,
+        "employee_id": employee.id,
+        "email": account.email,
+        "agreement_id": agreement.id,
+        "document_id": document.id,
+        "reference": document.reference,
     }
 
 
@@ -408,41 +432,71 @@ def seed_showcase() -> dict:
     today = paris_today()
     n = next(_SEQ)
     post = make_post(code=f"CPT-{n:02d}", title="Comptable fournisseurs", department="Finances")
-    make_post(code=f"ACC-{n:02d}", title="Agent d'accueil", department="Accueil",
-              is_eligible=False, is_vacant=True,
-              eligibility_reason="Présence physique requise au guichet.")
-    make_place(kind="third_place", name=f"Télécentre Cap Delta {n}", employee_id=None,
-               address="2 avenue de l'Ariège, 09100 Pamiers", third_place_type="telecentre",
-               capacity=12)
+    make_post(
+        code=f"ACC-{n:02d}",
+        title="Agent d'accueil",
+        department="Accueil",
+        is_eligible=False,
+        is_vacant=True,
+        eligibility_reason="Présence physique requise au guichet.",
+    )
+    make_place(
+        kind="third_place",
+        name=f"Télécentre Cap Delta {n}",
+        employee_id=None,
+        address="2 avenue de l'Ariège, 09100 Pamiers",
+        third_place_type="telecentre",
+        capacity=12,
+    )
 
     def person(first: str, last: str):
-        return make_employee(first_name=first, last_name=f"{last}{'' if n == 1 else n}",
-                             personnel_number=f"S-{n:02d}-{first[:3].upper()}", post_id=post.id)
+        return make_employee(
+            first_name=first,
+            last_name=f"{last}{'' if n == 1 else n}",
+            personnel_number=f"S-{n:02d}-{first[:3].upper()}",
+            post_id=post.id,
+        )
 
-    pending = make_request(employee_id=person("Marc", "Soula").id,
-                           request_date=today - timedelta(days=3), wished_pattern="0011000000")
+    pending = make_request(
+        employee_id=person("Marc", "Soula").id,
+        request_date=today - timedelta(days=3),
+        wished_pattern="0011000000",
+    )
     refused = make_request(
-        employee_id=person("Paul", "Roques").id, status="refused",
-        request_date=today - timedelta(days=40), decision_date=today - timedelta(days=30),
+        employee_id=person("Paul", "Roques").id,
+        status="refused",
+        request_date=today - timedelta(days=40),
+        decision_date=today - timedelta(days=30),
         refusal_reason="Le poste exige une présence quotidienne pendant la clôture des comptes.",
     )
     start = today - timedelta(days=20)
     running = make_agreement(
-        employee_id=person("Sophie", "Cazaux").id, status="adaptation", start_date=start,
-        adaptation_end_date=adaptation_end_date(start, 3), amendment_version=1,
+        employee_id=person("Sophie", "Cazaux").id,
+        status="adaptation",
+        start_date=start,
+        adaptation_end_date=adaptation_end_date(start, 3),
+        amendment_version=1,
         employee_signed_date=start - timedelta(days=5),
         employer_signed_date=start - timedelta(days=5),
     )
     warned = make_agreement(
-        employee_id=person("Léa", "Dupuy").id, start_date=today + timedelta(days=30),
+        employee_id=person("Léa", "Dupuy").id,
+        start_date=today + timedelta(days=30),
         adaptation_end_date=adaptation_end_date(today + timedelta(days=30), 3),
         allowance_amount=Decimal("15.00"),
     )
-    account = make_user(f"sophie.cazaux{n}@example.test", role="employee",
-                        employee_id=running.employee_id, display_name="Sophie Cazaux")
+    account = make_user(
+        f"sophie.cazaux{n}@example.test",
+        role="employee",
+        employee_id=running.employee_id,
+        display_name="Sophie Cazaux",
+    )
     return {
         "employee_email": account.email,
-        "post_id": post.id, "employee_id": running.employee_id,
-        "pending_request_id": pending.id, "refused_request_id": refused.id,
-        "running_agreement_id": running.id, "draft_agreement_id": warned.id,
+        "post_id": post.id,
+        "employee_id": running.employee_id,
+        "pending_request_id": pending.id,
+        "refused_request_id": refused.id,
+        "running_agreement_id": running.id,
+        "draft_agreement_id": warned.id,
     }

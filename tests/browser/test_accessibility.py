@@ -87,8 +87,20 @@ def hr_pages(s: dict) -> list[tuple[str, str]]:
 
 
 # Pages whose tables matter most on a phone.
-PHONE_HR = {"a-faire", "demandes", "accords", "accord-en-cours", "salaries", "salarie", "postes",
-            "lieux", "indemnites", "observatoire", "journal", "salarie-documents"}
+PHONE_HR = {
+    "a-faire",
+    "demandes",
+    "accords",
+    "accord-en-cours",
+    "salaries",
+    "salarie",
+    "postes",
+    "lieux",
+    "indemnites",
+    "observatoire",
+    "journal",
+    "salarie-documents",
+}
 
 
 def visit(page, url: str) -> None:
@@ -101,7 +113,9 @@ def assert_fits_a_phone(page) -> None:
     """Nothing wider than the screen: wide tables scroll inside their own .table-wrap."""
     layout = page.evaluate(_LAYOUT)
     assert layout["overflow"] <= 0, f"{page.url} déborde de {layout['overflow']} px"
-    assert not layout["bareTables"], f"{page.url} : tableaux hors .table-wrap {layout['bareTables']}"
+    assert not layout["bareTables"], (
+        f"{page.url} : tableaux hors .table-wrap {layout['bareTables']}"
+    )
 
 
 # --------------------------------------------------------------------------- keyboard, focus
@@ -155,7 +169,10 @@ def test_focus_is_always_visible(open_page):
     page.keyboard.press("Enter")
     expect(page.locator("main#contenu")).to_be_focused()
 
-    for name, target in (("lien", "el.matches('main a.btn')"), ("bouton", "el.tagName === 'BUTTON'")):
+    for name, target in (
+        ("lien", "el.matches('main a.btn')"),
+        ("bouton", "el.tagName === 'BUTTON'"),
+    ):
         tab_until(page, target)
         style = page.evaluate(f"() => ({_FOCUS_STYLE})(document.activeElement)")
         assert style["style"] != "none" and style["width"] >= 2, (name, style)
@@ -220,12 +237,23 @@ def test_help_texts_name_the_rule_beside_the_fields(open_page, showcase):
         "/demandes/nouveau": ["request_date", "wished_days"],
         "/lieux/nouveau": ["kind"],
         f"/accords/{draft}/modifier": [
-            "place_id", "days_per_week", "adaptation_months", "notice_days_during_adaptation",
-            "notice_days_after_adaptation", "contact_slots", "time_control", "equipment",
-            "allowance_scheme", "electrical_statement_date", "annual_interview_due_date",
+            "place_id",
+            "days_per_week",
+            "adaptation_months",
+            "notice_days_during_adaptation",
+            "notice_days_after_adaptation",
+            "contact_slots",
+            "time_control",
+            "equipment",
+            "allowance_scheme",
+            "electrical_statement_date",
+            "annual_interview_due_date",
         ],
-        f"/suivi/accords/{running}/notification-fin": ["initiative", "effective_date",
-                                                       "return_arrangements"],
+        f"/suivi/accords/{running}/notification-fin": [
+            "initiative",
+            "effective_date",
+            "return_arrangements",
+        ],
     }
     page = open_page()
     login(page, HR_EMAIL)

@@ -12,7 +12,6 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
-from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     HR_EMAIL,
@@ -26,6 +25,7 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
 
 _seq = count(1)
 
@@ -197,12 +197,17 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
 # --------------------------------------------------------------------------- (b) employee
 
 
-def test_employee_on_a_phone_reads_downloads_and_acknowledges(
-    open_page, check_page, live_server
-):
+def test_employee_on_a_phone_reads_downloads_and_acknowledges(open_page, check_page, live_server):
     """The employee, on a 390×844 phone, sees the agreement, downloads and acknowledges the
     amendment, and cannot reach anyone else's document (404) nor HR pages (403)."""
-    me = live_server.run(seed_issued_amendment, "Inès", "Lefèvre", "ines.lefevre@example.test", 21)
+    me = live_server.run(
+        seed_issued_amendment,
+        "Inès",
+        "Lefèvre",
+        "ines.lefevre@example.test",
+        21,
+        "Chargée de communication interne",
+    )
     other = live_server.run(
         seed_issued_amendment, "Bruno", "Bernardeau", "bruno.bernardeau@example.test", 28
     )
@@ -250,8 +255,13 @@ def test_employee_on_a_phone_reads_downloads_and_acknowledges(
     assert mine.status == 200 and mine.body().startswith(b"%PDF")
 
     # HR pages, even about myself.
-    for url in ("/salaries/", f"/salaries/{me['employee_id']}", f"/accords/{me['agreement_id']}",
-                f"/documents/salaries/{me['employee_id']}", "/a-faire/"):
+    for url in (
+        "/salaries/",
+        f"/salaries/{me['employee_id']}",
+        f"/accords/{me['agreement_id']}",
+        f"/documents/salaries/{me['employee_id']}",
+        "/a-faire/",
+    ):
         response = page.goto(url)
         assert response.status == 403, url
         expect(page.get_by_role("heading", level=1)).to_have_text("Accès interdit")
@@ -261,13 +271,18 @@ def test_employee_on_a_phone_reads_downloads_and_acknowledges(
 # --------------------------------------------------------------------------- (c) reversibility
 
 
-def test_employee_asks_to_end_telework_and_hr_issues_the_notice(
-    open_page, check_page, live_server
-):
+def test_employee_asks_to_end_telework_and_hr_issues_the_notice(open_page, check_page, live_server):
     """HR records the signatures and the start; the employee asks to end telework from the
     phone; HR issues the reversibility notice, which the employee then finds."""
     today = paris_today()
-    me = live_server.run(seed_issued_amendment, "Hugo", "Bertrand", "hugo.bertrand@example.test", 0)
+    me = live_server.run(
+        seed_issued_amendment,
+        "Hugo",
+        "Bertrand",
+        "hugo.bertrand@example.test",
+        0,
+        "Technicien support informatique",
+    )
     name = re.compile(r"Hugo\s+Bertrand", re.IGNORECASE)
     agreement_url = f"/accords/{me['agreement_id']}"
 
