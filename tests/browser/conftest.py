@@ -25,6 +25,8 @@ import pytest
 from argon2 import PasswordHasher
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.factories import TEST_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,7 +41,6 @@ CHROMIUM_ARGS = [
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 DOWNLOADS = ROOT / "test-output" / "downloads"
-DOCS = ROOT / "docs"
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -48,7 +49,7 @@ TIMEOUT_MS = 15_000
 HR_EMAIL = "claire.martin@example.test"
 HR_NAME = "Claire Martin"
 ADMIN_EMAIL = "admin.rh@example.test"
-PASSWORD = "mot-de-passe-de-test-42"  # tests/factories.TEST_PASSWORD
+PASSWORD = TEST_PASSWORD
 
 # Impacts that fail a page (axe-core: minor < moderate < serious < critical).
 FAILING_IMPACTS = ("serious", "critical")
