@@ -7,7 +7,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 TEST_WORKERS ?= 2
 
-.PHONY: run test install install-test migrate demo serve lint bench clean
+.PHONY: run test install install-test migrate demo serve lint bench messages clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,14 @@ lint:
 
 bench:
 	$(BIN)/python bench/bench_render.py
+	$(BIN)/python bench/bench_download.py
+	$(BIN)/python bench/bench_observatory.py
+
+# Source strings are French; an English catalogue starts from this template:
+#   .venv/bin/pybabel init -i hrtele/translations/messages.pot -d hrtele/translations -l en
+messages:
+	mkdir -p hrtele/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o hrtele/translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache
