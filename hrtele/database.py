@@ -7,6 +7,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# GET endpoints that always write (an audit row): one BEGIN IMMEDIATE transaction for
+# the whole request instead of a read transaction followed by a write one.
+WRITING_GET_ENDPOINTS: set[str] = set()
+
+
+def writes_on_get(endpoint: str) -> None:
+    """Declare that a GET endpoint writes, so its transaction starts as a write."""
+    WRITING_GET_ENDPOINTS.add(endpoint)
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -32,6 +40,10 @@ def configure_sqlite(engine: Engine) -> None:
 
 def begin_statement() -> str:
     """BEGIN for read-only web requests, BEGIN IMMEDIATE for everything else (writes, CLI)."""
-    if has_request_context() and request.method in READ_ONLY_METHODS:
+    if (
+        has_request_context()
+        and request.method in READ_ONLY_METHODS
+        and request.endpoint not in WRITING_GET_ENDPOINTS
+    ):
         return "BEGIN"
     return "BEGIN IMMEDIATE"

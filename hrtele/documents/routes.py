@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, get_visible_or_404, guard, require_hr, require_login
+from hrtele.database import writes_on_get
 from hrtele.documents import services
 from hrtele.documents.forms import IssueAmendmentForm, ScanUploadForm
 from hrtele.domain_adapters import RuleViolations
@@ -75,13 +76,15 @@ def _serve_stored(
     filename: str,
     details: dict[str, Any],
 ) -> Response:
-    """Serve stored bytes (or 304), audit the download in its own short transaction."""
+    """Serve stored bytes (or 304) and audit the download, committing once.
+
+    The endpoint is declared with writes_on_get, so on SQLite the whole request is one
+    BEGIN IMMEDIATE transaction: the audit insert never has to upgrade a read snapshot.
+    """
     not_modified = request.if_none_match.contains_weak(sha256)
     user = current_actor()
-    # The audit only reads the actor's id and e-mail: keep them, so that the commit below
-    # (which expires every loaded object) does not cost one more SELECT per download.
+    # The audit only needs the actor's id and e-mail.
     actor = SimpleNamespace(id=user.id, email=user.email) if user is not None else None
-    db.session.commit()  # end the read transaction before the audit write (SQLite)
     record(
         "download",
         object_type,
@@ -135,6 +138,10 @@ def _personnel_number(document: IssuedDocument) -> str | None:
 
 
 # --------------------------------------------------------------------------- downloads
+
+# Both downloads write their audit row: run them in one write transaction (SQLite).
+writes_on_get("documents.download")
+writes_on_get("documents.download_scan")
 
 
 @bp.get("/<int:document_id>")

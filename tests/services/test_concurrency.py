@@ -54,3 +54,11 @@ def test_no_lost_update_under_concurrent_increments(app, backend):
         assert int(final.label) == 200 - len(errors)
         assert final.version == 1 + int(final.label)
         assert len(errors) == 0
+
+
+def test_audited_get_endpoints_start_a_write_transaction(app):
+    """Document downloads write an audit row: their GET runs as BEGIN IMMEDIATE."""
+    with app.test_request_context("/documents/1", method="GET"):
+        assert begin_statement() == "BEGIN IMMEDIATE"
+    with app.test_request_context("/postes/", method="GET"):
+        assert begin_statement() == "BEGIN"
