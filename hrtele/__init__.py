@@ -70,13 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_url_converters(app)  # before any route is added
     _init_extensions(app)
     for module_name in BLUEPRINT_MODULES:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if not (exc.name and module_name.startswith(exc.name)):
-                raise
-            continue  # area not built yet
-        app.register_blueprint(module.bp)
+        app.register_blueprint(import_module(module_name).bp)
 
     from hrtele.web import errors, filters, hooks
 

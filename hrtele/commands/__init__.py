@@ -13,11 +13,5 @@ COMMAND_MODULES = ("hrtele.commands.users", "hrtele.commands.demo", "hrtele.comm
 def register_commands(app: Flask) -> None:
     """Add every command module's `commands` list to app.cli."""
     for name in COMMAND_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if not (exc.name and name.startswith(exc.name)):
-                raise
-            continue
-        for command in module.commands:
+        for command in import_module(name).commands:
             app.cli.add_command(command)
