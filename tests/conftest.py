@@ -260,3 +260,18 @@ def pytest_terminal_summary(terminalreporter):
             "HRTELE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pour les lancer.",
             yellow=True,
         )
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """Freeze the application's clock; call the returned function to move the day."""
+    from hrtele import clock
+
+    state: dict = {}
+
+    def set_day(day):
+        state["day"] = day
+        monkeypatch.setattr(clock, "_today_provider", lambda: state["day"])
+        return day
+
+    return set_day

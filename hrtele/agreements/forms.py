@@ -8,6 +8,7 @@ from typing import Any
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from hrtele import clock
 from hrtele.agreements.services import FIELDS, agreement_violations
 from hrtele.domain.dates import adaptation_end_date
 from hrtele.domain.pattern import SLOT_NAMES, build_pattern, parse_pattern, slot_label
@@ -167,7 +168,7 @@ class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
         for name in data:
             if name in self and self[name].errors:
                 data[name] = None  # refused by its field check: keep it out of the rules
-        violations = agreement_violations(data, date.today(), self.agreement)
+        violations = agreement_violations(data, clock.today(), self.agreement)
         return self.apply_rules(violations) and fields_ok
 
 

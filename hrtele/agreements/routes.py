@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
+from hrtele import clock
 from hrtele.agreements.forms import AgreementForm
 from hrtele.agreements.services import (
     create_agreement,
@@ -122,7 +121,7 @@ def create():
         saved = save_form(
             form,
             lambda: create_agreement(
-                form.service_data(), current_actor(), bool(form.confirm_warnings.data), date.today()
+                form.service_data(), current_actor(), bool(form.confirm_warnings.data), clock.today()
             ),
             success=lambda agreement: f"Accord n° {agreement.id} enregistré (brouillon).",
             on_violations=AgreementForm.apply_rules,
@@ -139,7 +138,7 @@ def show(agreement_id: int):
     return render_template(
         "agreements/show.html",
         agreement=agreement,
-        violations=current_violations(agreement, date.today()),
+        violations=current_violations(agreement, clock.today()),
         locked=locked_message(agreement),
         pattern_fr=pattern_fr,
         optional_url=optional_url,
@@ -170,7 +169,7 @@ def edit(agreement_id: int):
                 form.version.data,
                 current_actor(),
                 bool(form.confirm_warnings.data),
-                date.today(),
+                clock.today(),
             ),
             success="Accord enregistré.",
             on_violations=AgreementForm.apply_rules,

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from hrtele import clock
 from hrtele.allowances import ceilings as ceiling_service
 from hrtele.allowances.forms import CeilingForm
 from hrtele.allowances.services import (
@@ -29,7 +30,6 @@ from hrtele.allowances.services import (
     parse_month,
     read_csv_rows,
     shift_month,
-    today_paris,
 )
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_admin, require_hr
@@ -148,7 +148,7 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
         next_key=f"{next_y:04d}-{next_m:02d}",
         prev_label=month_label(prev_y, prev_m),
         next_label=month_label(next_y, next_m),
-        is_future=(year, month) > (today_paris().year, today_paris().month),
+        is_future=(year, month) > (clock.today().year, clock.today().month),
     ), status
 
 
@@ -156,7 +156,7 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
 def index():
     """Payroll preview of a month (?mois=aaaa-mm, current month by default)."""
     try:
-        year, month = parse_month(request.args.get("mois", "")[:20], today_paris())
+        year, month = parse_month(request.args.get("mois", "")[:20], clock.today())
     except ValueError as exc:
         raise FrenchHTTPError(400, str(exc)) from None
     return _month_view(year, month)
@@ -196,7 +196,7 @@ def close(year: int, month: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        export = close_month(year, month, current_actor(), today_paris())
+        export = close_month(year, month, current_actor(), clock.today())
         db.session.commit()
     except BusinessRuleError as exc:
         db.session.rollback()

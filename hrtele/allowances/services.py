@@ -37,10 +37,9 @@ import hashlib
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -96,10 +95,6 @@ _CONTEXT = Context(prec=28)
 # characters are prefixed with an apostrophe so payroll tools never evaluate them.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def today_paris() -> date:
-    """Today's date in France (months and closings follow the French calendar)."""
-    return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 def month_label(year: int, month: int) -> str:

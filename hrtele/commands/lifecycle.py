@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from hrtele import clock
 from hrtele.audit.service import record
 from hrtele.extensions import db
 from hrtele.models import User
@@ -53,12 +54,11 @@ def send_reminders(today, recipients: list[str], *, dry_run: bool = False) -> tu
 @with_appcontext
 def send_reminders_command(to, on, dry_run):
     """Envoyer par e-mail aux RH les points à traiter (demandes, avenants, entretiens...)."""
-    from hrtele.lifecycle.services import current_date
     from hrtele.mail import mail_enabled
     from hrtele.web.forms import parse_french_date
 
     try:
-        today = parse_french_date(on) if on else current_date()
+        today = parse_french_date(on) if on else clock.today()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--date") from None
     recipients = list(to) or hr_recipients()

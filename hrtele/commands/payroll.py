@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from hrtele import clock
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 
@@ -44,16 +45,15 @@ def payroll_export_command(month: str, output: Path | None, close: bool):
         csv_bytes,
         get_export,
         parse_month,
-        today_paris,
     )
 
     try:
-        year, number = parse_month(month, today_paris())
+        year, number = parse_month(month, clock.today())
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="MONTH") from None
     try:
         if close:
-            export = close_month(year, number, None, today_paris())
+            export = close_month(year, number, None, clock.today())
             db.session.commit()
             data = export.csv_bytes
             click.echo(f"Mois clôturé : {export.row_count} ligne(s), SHA-256 {export.sha256}.",

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from hrtele import clock
 from hrtele.audit.service import record
 from hrtele.demo import data
 from hrtele.demo.data import DEFAULT_SEED, DemoAccount, PostSpec, TownSpec
@@ -99,12 +99,8 @@ def load_demo(today: date | None = None, actor: User | None = None,
             "La base contient déjà un employeur : les données de démonstration ne se chargent "
             "que dans une base vide."
         )
-    return _Builder(today or paris_today(), actor, seed).run()
+    return _Builder(today or clock.today(), actor, seed).run()
 
-
-def paris_today() -> date:
-    """Today on the HR department's calendar (Europe/Paris), as the lifecycle screens use."""
-    return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 # --------------------------------------------------------------------------------------------

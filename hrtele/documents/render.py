@@ -33,6 +33,8 @@ with warnings.catch_warnings():
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from hrtele import clock
+
 from .snapshots import (
     AmendmentSnapshot,
     NoticeSnapshot,
@@ -463,7 +465,7 @@ def render_template_pdf(
     ``generator`` and should put them in its ``<head>`` (WeasyPrint reads the PDF metadata
     from ``<title>`` and the ``<meta>`` tags). Identical inputs give identical bytes.
     """
-    created = (created or datetime.now(UTC)).astimezone(UTC)
+    created = (created or clock.now_utc()).astimezone(UTC)
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     template = _environment().get_template(template_name)
     html_source = str(

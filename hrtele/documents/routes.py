@@ -25,6 +25,7 @@ from flask import (
 )
 from sqlalchemy import select
 
+from hrtele import clock
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, get_visible_or_404, guard, require_hr, require_login
 from hrtele.database import writes_on_get
@@ -211,7 +212,7 @@ def preview_amendment(agreement_id: int):
     """The amendment as it would be issued now, watermarked, not stored."""
     agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
     try:
-        pdf = services.preview_amendment(agreement, services.paris_today())
+        pdf = services.preview_amendment(agreement, clock.today())
     except BusinessRuleError as exc:
         db.session.rollback()
         return _refused(str(exc), back=_agreement_back(agreement.id))
@@ -224,7 +225,7 @@ def preview_notice(agreement_id: int):
     """The end-of-telework notice as it would be issued now, watermarked, not stored."""
     agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
     try:
-        pdf = services.preview_notice(agreement, services.paris_today())
+        pdf = services.preview_notice(agreement, clock.today())
     except BusinessRuleError as exc:
         db.session.rollback()
         return _refused(str(exc), back=_agreement_back(agreement.id))
@@ -237,7 +238,7 @@ def preview_refusal(request_id: int):
     """The refusal letter as it would be issued now, watermarked, not stored."""
     req = get_visible_or_404(TeleworkRequest, request_id, current_actor())
     try:
-        pdf = services.preview_refusal(req, services.paris_today())
+        pdf = services.preview_refusal(req, clock.today())
     except BusinessRuleError as exc:
         db.session.rollback()
         return _refused(str(exc), back=_request_back(req.id))
@@ -276,7 +277,7 @@ def issue_amendment(agreement_id: int):
     # A second click, or someone else's edit since the page was shown, is refused (409).
     check_version(agreement, form.version.data, "Cet accord")
     return _issue(
-        lambda: services.issue_amendment(agreement, current_actor(), services.paris_today()),
+        lambda: services.issue_amendment(agreement, current_actor(), clock.today()),
         _agreement_back(agreement.id),
         "Avenant {reference} émis et enregistré.",
     )
@@ -288,7 +289,7 @@ def issue_notice(agreement_id: int):
     """Issue the end-of-telework notice of an agreement whose end was notified."""
     agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
     return _issue(
-        lambda: services.issue_notice(agreement, current_actor(), services.paris_today()),
+        lambda: services.issue_notice(agreement, current_actor(), clock.today()),
         _agreement_back(agreement.id),
         "Notification de fin de télétravail {reference} émise et enregistrée.",
     )
@@ -300,7 +301,7 @@ def issue_refusal(request_id: int):
     """Issue the reasoned refusal letter of a refused request."""
     req = get_visible_or_404(TeleworkRequest, request_id, current_actor())
     return _issue(
-        lambda: services.issue_refusal(req, current_actor(), services.paris_today()),
+        lambda: services.issue_refusal(req, current_actor(), clock.today()),
         _request_back(req.id),
         "Lettre de refus {reference} émise et enregistrée.",
     )
@@ -381,7 +382,7 @@ def agreement_panel(agreement: Agreement) -> dict[str, Any]:
     if plan.allowed:
         blocking = [
             v
-            for v in services.amendment_violations(agreement, services.paris_today())
+            for v in services.amendment_violations(agreement, clock.today())
             if v.blocking
         ]
     show_notice = agreement.status == "ending" or (agreement.status == "ended" and not notices)

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
@@ -71,7 +71,6 @@ __all__ = [
     "issue_notice",
     "issue_refusal",
     "notice_document",
-    "paris_today",
     "preview_amendment",
     "preview_notice",
     "preview_refusal",
@@ -115,10 +114,6 @@ _PDF_MAGIC = b"%PDF-"
 _PDF_EOF = b"%%EOF"
 _EOF_WINDOW = 2048
 
-
-def paris_today() -> date:
-    """Today's date in Paris (the date printed on the documents)."""
-    return datetime.now(PARIS).date()
 
 
 # --------------------------------------------------------------------------- rules

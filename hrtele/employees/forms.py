@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from hrtele import clock
 from hrtele.web.forms import (
     FrenchDateField,
     FrenchDecimalField,
@@ -86,7 +87,7 @@ def email_address(_form, field):
 
 def not_far_future(_form, field):
     """Refuse dates more than a year ahead (typing mistakes)."""
-    if field.data is not None and field.data > date.today() + FUTURE_TOLERANCE:
+    if field.data is not None and field.data > clock.today() + FUTURE_TOLERANCE:
         raise ValidationError(_l("Date trop lointaine : vérifiez l'année."))
 
 

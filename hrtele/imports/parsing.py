@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from hrtele import clock
 from hrtele.web.forms import parse_french_date, parse_french_decimal
 from hrtele.web.labels import LABELS
 
@@ -111,7 +112,7 @@ def french_date(value: str) -> date:
     if len(value) > 20:
         raise ValueError("date invalide : utilisez le format jj/mm/aaaa")
     parsed = parse_french_date(value)
-    if parsed > date.today() + FUTURE_TOLERANCE:
+    if parsed > clock.today() + FUTURE_TOLERANCE:
         raise ValueError("date trop lointaine : vérifiez l'année")
     return parsed
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from hrtele import clock
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
 from hrtele.domain import lifecycle as lc
 from hrtele.domain_adapters import RuleViolations, employer_policy
@@ -187,14 +188,14 @@ def _panel_helpers():
     """Template helpers for the panels other areas' pages include."""
 
     def lifecycle_panel(agreement: Agreement) -> dict[str, Any]:
-        data = services.panel_data(agreement, services.current_date())
+        data = services.panel_data(agreement, clock.today())
         data["issue_action"] = _issue_action(agreement)
         data["slugs"] = SLUG_OF
         data["event_labels"] = lc.EVENT_LABELS
         return data
 
     def lifecycle_employee_panel(employee: Employee) -> dict[str, Any]:
-        return services.employee_panel_data(employee, services.current_date())
+        return services.employee_panel_data(employee, clock.today())
 
     return {
         "lifecycle_panel": lifecycle_panel,
@@ -261,7 +262,7 @@ def _notice_info(item: Agreement, today) -> dict[str, Any] | None:
 
 
 def _render_transition(form, item: Agreement, event: str, refusal: str | None, status: int):
-    today = services.current_date()
+    today = clock.today()
     return render_template(
         "lifecycle/transition.html",
         form=form,
@@ -290,7 +291,7 @@ def transition(agreement_id: int, slug: str):
     form = FORMS[event]()
     if event in DATE_LABELS:
         form.event_date.label.text = DATE_LABELS[event]
-    today = services.current_date()
+    today = clock.today()
     refusal = None
     if request.method == "GET":
         form.version.data = item.version
@@ -345,7 +346,7 @@ def amend(agreement_id: int):
     form = forms.AmendForm()
     form.place_id.choices = place_choices(item.employee)
     form.second_place_id.choices = place_choices(item.employee)
-    today = services.current_date()
+    today = clock.today()
     refusal = None
     if request.method == "GET":
         form.version.data = item.version
@@ -395,7 +396,7 @@ def start_imposed(employee_id: int):
     """Telework imposed under exceptional circumstances (L1222-11): a new exceptional record."""
     employee = get_visible_or_404(Employee, employee_id, current_actor())
     form = forms.StartImposedForm()
-    today = services.current_date()
+    today = clock.today()
     if request.method == "GET":
         form.start_date.data = today
         form.days_per_week.data = 5
@@ -440,7 +441,7 @@ def interview_new(agreement_id: int):
     """Record the annual interview on conditions of activity and workload."""
     item = _agreement_or_404(agreement_id)
     form = forms.InterviewForm()
-    today = services.current_date()
+    today = clock.today()
     if request.method == "GET":
         form.held_date.data = today
     elif form.validate_on_submit():
@@ -473,7 +474,7 @@ def interview_edit(interview_id: int):
         form.version.data = interview.version
     elif form.validate_on_submit():
         if _save(form, lambda: services.update_interview(
-            interview, _form_data(form), current_actor(), services.current_date()
+            interview, _form_data(form), current_actor(), clock.today()
         ), "Entretien annuel corrigé."):
             return _back_to(item.id)
     return _render_interview(form, item, interview, 422 if request.method == "POST" else 200)
@@ -493,7 +494,7 @@ def attestations(agreement_id: int):
         form.version.data = item.version
     elif form.validate_on_submit():
         if _save(form, lambda: services.update_attestations(
-            item, _form_data(form), current_actor(), services.current_date()
+            item, _form_data(form), current_actor(), clock.today()
         ), "Attestations enregistrées."):
             return _back_to(item.id)
     insurance_required, electrical_required = services.attestation_requirements(item)
@@ -514,10 +515,10 @@ def equipment_new(agreement_id: int):
     item = _agreement_or_404(agreement_id)
     form = forms.EquipmentForm()
     if request.method == "GET":
-        form.issued_date.data = services.current_date()
+        form.issued_date.data = clock.today()
     elif form.validate_on_submit():
         if _save(form, lambda: services.add_equipment(
-            item, _form_data(form), current_actor(), services.current_date()
+            item, _form_data(form), current_actor(), clock.today()
         ), "Équipement enregistré."):
             return _back_to(item.id)
     return render_template("lifecycle/equipment_form.html", form=form, agreement=item,
@@ -532,10 +533,10 @@ def equipment_return(item_id: int):
     form = forms.EquipmentReturnForm()
     if request.method == "GET":
         form.version.data = equipment.version
-        form.returned_date.data = services.current_date()
+        form.returned_date.data = clock.today()
     elif form.validate_on_submit():
         if _save(form, lambda: services.return_equipment(
-            equipment, _form_data(form), current_actor(), services.current_date()
+            equipment, _form_data(form), current_actor(), clock.today()
         ), "Restitution enregistrée."):
             return _back_to(item.id)
     return render_template("lifecycle/equipment_form.html", form=form, agreement=item,
@@ -552,7 +553,7 @@ def _render_priority(status: int = 200, form=None):
     candidates = services.priority_candidates([p.id for p in page.items])
     return render_template(
         "lifecycle/priority.html", page=page, candidates=candidates,
-        form=form or forms.InformForm(), today=services.current_date(),
+        form=form or forms.InformForm(), today=clock.today(),
     ), status
 
 
@@ -572,7 +573,7 @@ def inform(post_id: int, employee_id: int):
     if form.validate_on_submit():
         try:
             services.inform_priority(post, employee, _form_data(form), current_actor(),
-                                     services.current_date())
+                                     clock.today())
             db.session.commit()
         except RuleViolations as exc:
             db.session.rollback()

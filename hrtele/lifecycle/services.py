@@ -9,7 +9,7 @@ BusinessRuleError: a refused operation changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -88,10 +88,6 @@ BASIS_PRIORITY = "C. trav. L1222-10 3° (2012)"
 BASIS_L1222_11 = "C. trav. L1222-11 (2012)"
 BASIS_EQUIPMENT = "ANI 19/07/2005 art. 7"
 
-
-def current_date() -> date:
-    """Today in Europe/Paris, the HR department's calendar (tests monkeypatch this)."""
-    return datetime.now(PARIS).date()
 
 
 def fmt(d: date | None) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from hrtele import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,7 +26,7 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """Timezone-aware current UTC time."""
-    return datetime.now(UTC)
+    return clock.now_utc()
 
 
 class TimestampMixin:

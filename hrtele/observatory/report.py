@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from hrtele import clock
 from hrtele.observatory.services import Observatory
 from hrtele.observatory.svg import bar_chart, column_chart
 from hrtele.web.filters import date_fr, euros, number_fr
@@ -142,7 +143,7 @@ def render_observatory_pdf(obs: Observatory, employer_name: str,
     """The printable edition through the documents pipeline (restricted fetcher, PDF/A-3b)."""
     from hrtele.documents.render import render_template_pdf
 
-    generated = generated or datetime.now(UTC)
+    generated = generated or clock.now_utc()
     return render_template_pdf(
         PDF_TEMPLATE,
         pdf_context(obs, employer_name, generated),

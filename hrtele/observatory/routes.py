@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, Response, render_template
 from sqlalchemy import select
 
-from hrtele.allowances.services import today_paris
+from hrtele import clock
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_hr
 from hrtele.documents.render import DocumentRenderError
@@ -31,7 +29,7 @@ bp.before_request(require_hr)
 @bp.route("/")
 def index():
     """Every observatory figure, each chart with its table."""
-    obs = compute_observatory(today_paris())
+    obs = compute_observatory(clock.today())
     return render_template(
         "observatory/index.html",
         obs=obs,
@@ -46,11 +44,11 @@ def index():
 @bp.route("/edition.pdf")
 def pdf():
     """The printable edition « Observatoire du télétravail » (download, not stored)."""
-    today = today_paris()
+    today = clock.today()
     obs = compute_observatory(today)
     employer = db.session.scalar(select(Employer.name).order_by(Employer.id).limit(1)) or ""
     try:
-        data = render_observatory_pdf(obs, employer, datetime.now(UTC))
+        data = render_observatory_pdf(obs, employer, clock.now_utc())
     except DocumentRenderError:
         raise FrenchHTTPError(
             500, "L'édition imprimable n'a pas pu être produite. Réessayez plus tard."

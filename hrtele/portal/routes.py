@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 
+from hrtele import clock
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, get_visible_or_404, require_employee
 from hrtele.domain.dates import PHASE_ADAPTATION, format_date_fr
@@ -48,7 +49,7 @@ from hrtele.portal.services import (
     submit_request,
     third_place_choices,
 )
-from hrtele.requests.services import HOME_FROM_FILE, paris_today
+from hrtele.requests.services import HOME_FROM_FILE
 from hrtele.web.filters import datetime_fr
 from hrtele.web.forms import EmptyForm, show_violations
 from hrtele.web.pagination import paginate
@@ -96,7 +97,7 @@ def _own_document_or_404(document_id: int, actor: User) -> IssuedDocument:
 def index():
     """My telework: current agreement(s), my requests, history."""
     _actor, employee = _me()
-    today = paris_today()
+    today = clock.today()
     views = my_agreements(employee.id, today)
     return render_template(
         "portal/index.html",
@@ -151,7 +152,7 @@ def _place_field(form: PortalRequestForm) -> str:
 def new_request():
     """Make a voluntary telework request (it lands in HR's list of pending requests)."""
     actor, employee = _me()
-    today = paris_today()
+    today = clock.today()
     form = PortalRequestForm()
     form.third_place_id.choices = third_place_choices()
     if form.validate_on_submit():
@@ -200,7 +201,7 @@ def new_request():
 def request_end_view():
     """Ask to end telework (reversibility at the employee's initiative), with the notice delay."""
     actor, employee = _me()
-    today = paris_today()
+    today = clock.today()
     agreement = endable_agreement(employee.id)
     if agreement is None:
         status = 422 if request.method == "POST" else 200
@@ -254,7 +255,7 @@ def _export_key() -> str:
 def export():
     """Download all my data as JSON (GDPR right of access and portability)."""
     actor, employee = _me()
-    today = paris_today()
+    today = clock.today()
     data = build_export(employee, actor, today)
     record_export(employee, actor)
     db.session.commit()

@@ -17,6 +17,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, false, or_, select, update
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from hrtele import clock
 from hrtele.audit.service import changed_fields, record
 from hrtele.domain import lifecycle
 from hrtele.domain.dates import (
@@ -61,7 +62,7 @@ from hrtele.models import (
     UserSession,
 )
 from hrtele.models.base import utcnow
-from hrtele.requests.services import create_request, paris_today, request_violations
+from hrtele.requests.services import create_request, request_violations
 from hrtele.web.filters import number_fr
 from hrtele.web.labels import LABELS
 
@@ -368,7 +369,7 @@ def submit_request(
     Refused (nothing written) when a request is already pending or a rule blocks it; warnings
     (caps, eligibility, seniority) do not block: HR decides.
     """
-    today = today or paris_today()
+    today = today or clock.today()
     _lock_employee(employee.id)
     pending = pending_request(employee.id)
     if pending is not None:
@@ -552,7 +553,7 @@ def request_end(
     Checks the notice delay of the current phase, applies the ``notify_end`` transition of the
     state machine, stores the ending_* facts, appends the timeline event and audits it.
     """
-    today = today or paris_today()
+    today = today or clock.today()
     db.session.execute(select(Agreement.id).where(Agreement.id == agreement.id).with_for_update())
     db.session.refresh(agreement)
     if agreement.status not in ENDABLE_STATUSES:
@@ -729,7 +730,7 @@ def _rows_in(model: Any, column: Any, ids: list[int]) -> list[Any]:
 
 def build_export(employee: Employee, me: User, today: date | None = None) -> dict[str, Any]:
     """Everything the application holds about ``employee`` (metadata of documents, no bytes)."""
-    today = today or paris_today()
+    today = today or clock.today()
     requests = list(
         db.session.scalars(
             select(TeleworkRequest)

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from werkzeug.routing import BuildError
 
+from hrtele import clock
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
 from hrtele.domain.lifecycle import TransitionRefused
 from hrtele.domain.pattern import EMPTY_PATTERN, describe_pattern, is_valid_pattern
@@ -27,7 +28,6 @@ from hrtele.requests.services import (
     create_request,
     days_waited,
     list_requests_stmt,
-    paris_today,
     refuse_request,
     request_violations,
     update_request,
@@ -105,7 +105,7 @@ def index():
     page = paginate(list_requests_stmt(search_term(), status))
     return render_template(
         "requests/index.html", page=page, status=status, statuses=REQUEST_STATUSES,
-        days_waited=days_waited, today=paris_today(),
+        days_waited=days_waited, today=clock.today(),
     )
 
 
@@ -137,7 +137,7 @@ def create():
     if request.method == "GET":
         employee_id = _int_arg("employee_id")
         form.employee_id.data = employee_id or 0
-        form.request_date.data = paris_today()
+        form.request_date.data = clock.today()
     else:
         employee_id = _submitted_employee_id()
     _fill_choices(form, employee_id, search_term())
@@ -199,7 +199,7 @@ def _decision_forms(req: TeleworkRequest, **given) -> dict:
         "withdraw_form": given.get("withdraw_form")
         or DecisionForm(prefix="withdraw", formdata=None),
     }
-    today = paris_today()
+    today = clock.today()
     for name, form in forms.items():
         if name not in given:
             form.version.data = req.version

@@ -8,16 +8,16 @@ caller (route or CLI command) commits once.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
+from hrtele import clock
 from hrtele.audit.service import record, record_change
 from hrtele.domain.lifecycle import ACCEPT, REFUSE, WITHDRAW, TransitionContext, next_state
 from hrtele.domain.pattern import EMPTY_PATTERN, is_valid_pattern, pattern_days
@@ -52,10 +52,6 @@ FIELD_MAP = {"employee": "employee_id", "post": "employee_id", "status": "employ
 _LIVE_AGREEMENT_STATES = ("draft", "issued", "signed", "adaptation", "active", "suspended", "ending")
 _MAX_MOTIVE = 4000
 
-
-def paris_today() -> date:
-    """Today's date in France (the date HR reads on the wall calendar)."""
-    return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 def _label() -> str:
@@ -95,7 +91,7 @@ def days_waited(req: TeleworkRequest, today: date | None = None) -> int | None:
     """Days between the request and its decision (or today while it is pending)."""
     if req.request_date is None:
         return None
-    end = req.decision_date if req.status != "pending" else (today or paris_today())
+    end = req.decision_date if req.status != "pending" else (today or clock.today())
     if end is None:
         return None
     return (end - req.request_date).days
@@ -247,7 +243,7 @@ def request_violations(data: dict[str, Any], *, request_id: int | None = None,
         post_terms(employee.post),
         employee_terms(employee),
         policy_terms(employer_policy()),
-        today or paris_today(),
+        today or clock.today(),
     )
     return errors + violations + _context_warnings(data, employee, request_id)
 
@@ -341,7 +337,7 @@ def _decide(req: TeleworkRequest, event: str, decision_date: date | None,
     """Apply a decision event through the state machine, then stamp and audit it."""
     check_version(req, expected_version, _label())
     target = next_state(req.status, event, context)  # TransitionRefused: nothing changed
-    _check_decision_date(req, decision_date, today or paris_today())
+    _check_decision_date(req, decision_date, today or clock.today())
     actor_id = actor.id if actor is not None else None  # loaded before any change (autoflush)
     values = {
         "status": target,

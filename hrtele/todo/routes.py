@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
+from hrtele import clock
 from hrtele.auth.access import require_hr
-from hrtele.lifecycle import services as lifecycle_services
 from hrtele.todo import services
 from hrtele.web.pagination import Page, requested_page
 
@@ -16,7 +16,7 @@ bp.before_request(require_hr)
 @bp.route("/")
 def index():
     """Every kind of item, with its count and the most urgent lines."""
-    today = lifecycle_services.current_date()
+    today = clock.today()
     return render_template("todo/index.html", sections=services.sections(today), today=today)
 
 
@@ -25,7 +25,7 @@ def detail(key: str):
     """All the items of one kind, paginated in SQL."""
     if key not in services.KINDS_BY_KEY:
         abort(404)
-    today = lifecycle_services.current_date()
+    today = clock.today()
     per_page = current_app.config["PAGE_SIZE"]
     pages = max(1, -(-services.count(key, today) // per_page))
     number = min(requested_page(), pages)

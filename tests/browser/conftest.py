@@ -344,9 +344,9 @@ def fr(day: date) -> str:
 
 def paris_today() -> date:
     """Today in Paris, as the application counts it."""
-    from hrtele.requests.services import paris_today as today
+    from hrtele import clock
 
-    return today()
+    return clock.today()
 
 
 # --------------------------------------------------------------------------- seeding

@@ -346,9 +346,9 @@ def test_demo_command_rejects_an_out_of_range_date(app):
 
 
 def test_default_reference_date_is_the_paris_calendar_day():
-    from hrtele.demo.loader import paris_today
+    from hrtele.clock import today
 
-    assert abs((paris_today() - date.today()).days) <= 1
+    assert abs((today() - date.today()).days) <= 1
 
 
 # --------------------------------------------------------------------------------------------

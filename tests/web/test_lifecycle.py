@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from hrtele import clock as hrtele_clock
 from hrtele.domain import lifecycle as lc
 from hrtele.extensions import db
-from hrtele.lifecycle import services as lifecycle_services
 from hrtele.lifecycle.routes import EVENT_SLUGS, SLUG_OF
 from hrtele.models import Agreement, AgreementEvent, AuditEntry
 from tests.factories import make_agreement, make_employee, make_policy, make_user, page_text
@@ -31,7 +31,7 @@ class Clock:
 def clock(monkeypatch) -> Clock:
     """Freeze the lifecycle's today (Europe/Paris) at 25/09/2026, movable with clock.set()."""
     holder = Clock(date(2026, 9, 25))
-    monkeypatch.setattr(lifecycle_services, "current_date", lambda: holder.today)
+    monkeypatch.setattr(hrtele_clock, "_today_provider", lambda: holder.today)
     return holder
 
 

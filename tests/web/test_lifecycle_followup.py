@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from hrtele import clock as hrtele_clock
 from hrtele.extensions import db
 from hrtele.lifecycle import services as lifecycle_services
 from hrtele.models import (
@@ -27,7 +28,7 @@ from tests.web.test_lifecycle import Clock, digest_of
 def clock(monkeypatch) -> Clock:
     """Today for the lifecycle: 15/11/2026 unless moved."""
     holder = Clock(date(2026, 11, 15))
-    monkeypatch.setattr(lifecycle_services, "current_date", lambda: holder.today)
+    monkeypatch.setattr(hrtele_clock, "_today_provider", lambda: holder.today)
     return holder
 
 

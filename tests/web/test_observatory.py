@@ -15,9 +15,9 @@ from tests.services.test_observatory import build_dataset
 
 
 def test_page_shows_every_figure_with_accessible_charts(app, hr_client, monkeypatch):
-    from hrtele.observatory import routes
+    from hrtele import clock
 
-    monkeypatch.setattr(routes, "today_paris", lambda: date(2026, 11, 28))
+    monkeypatch.setattr(clock, "_today_provider", lambda: date(2026, 11, 28))
     with app.app_context():
         build_dataset()
     response = hr_client.get("/observatoire/")

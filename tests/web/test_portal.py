@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from hrtele.clock import today as paris_today
 from hrtele.domain.dates import format_date_fr
 from hrtele.extensions import db
 from hrtele.models import (
@@ -20,7 +21,6 @@ from hrtele.models import (
     Place,
     TeleworkRequest,
 )
-from hrtele.requests.services import paris_today
 from tests.conftest import login
 from tests.factories import (
     make_agreement,

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from hrtele.clock import today as paris_today
 from hrtele.extensions import db
 from hrtele.models import AuditEntry, Place, TeleworkRequest
-from hrtele.requests.services import paris_today
 from tests.factories import (
     TEST_PASSWORD,
     make_agreement,

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
+from hrtele import clock as hrtele_clock
 from hrtele.extensions import db
-from hrtele.lifecycle import services as lifecycle_services
 from hrtele.models import AgreementEvent, EquipmentItem
 from tests.factories import (
     make_agreement,
@@ -26,7 +26,7 @@ FAR = date(2027, 12, 1)
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch):
     """The lifecycle's today is 10/01/2027 in these tests."""
-    monkeypatch.setattr(lifecycle_services, "current_date", lambda: TODAY)
+    monkeypatch.setattr(hrtele_clock, "_today_provider", lambda: TODAY)
 
 
 def _agreement(last_name: str, **kw):
