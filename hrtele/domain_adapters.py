@@ -132,6 +132,7 @@ def policy_terms(policy: Policy | Any | None) -> PolicyTerms:
         electrical_statement_required=bool(get("electrical_statement_required")),
         min_working_time_rate=int(get("min_working_time_rate") or 0),
         default_working_hours=get("default_working_hours") or "",
+        default_contact_slots=get("default_contact_slots") or "",
         costs_coverage=get("costs_coverage") or "",
     )
 

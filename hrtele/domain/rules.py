@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from .contact import check_contact_slots
+from .contact import check_contact_slots, check_working_hours
 from .dates import adaptation_end_date, add_months
 from .notice import REVERSIBILITY_CLAUSES
 from .pattern import (
@@ -1373,6 +1373,13 @@ def check_policy(policy: PolicyTerms) -> list[Violation]:
                 BASIS_COSTS,
             )
         )
+    if not _blank(p.default_working_hours):
+        hours_problems = check_working_hours(p.default_working_hours, field="default_working_hours")
+        out += hours_problems
+        if not hours_problems and not _blank(p.default_contact_slots):
+            out += check_contact_slots(
+                p.default_contact_slots, p.default_working_hours, field="default_contact_slots"
+            )
     if p.allowance_monthly_cap is not None and p.allowance_monthly_cap < 0:
         out.append(
             _block(

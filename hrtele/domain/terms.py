@@ -69,6 +69,7 @@ class PolicyTerms:
     min_working_time_rate: int  # percent; 0 means no minimum
     workdays_per_week: Decimal = Decimal(5)
     default_working_hours: str = ""  # « 8 h 30 – 12 h 30 et 13 h 30 – 17 h 30 »
+    default_contact_slots: str = ""
     costs_coverage: str = ""  # costs the employer covers in kind for every teleworker
 
 

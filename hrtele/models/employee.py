@@ -8,7 +8,12 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrtele.domain.pattern import SLOTS_PER_WEEK, STANDARD_WORKING_WEEK
+from hrtele.domain.pattern import (
+    SLOTS_PER_WEEK,
+    STANDARD_WORKING_WEEK,
+    describe_working_week,
+    is_valid_working_week,
+)
 from hrtele.models.base import Base, TimestampMixin, VersionedMixin
 from hrtele.models.organisation import Category
 from hrtele.models.post import Post
@@ -55,6 +60,13 @@ class Employee(Base, TimestampMixin, VersionedMixin):
     post: Mapped[Post | None] = relationship()
     category: Mapped[Category | None] = relationship()
     manager: Mapped[Employee | None] = relationship(remote_side=[id])
+
+    @property
+    def working_week_text(self) -> str:
+        """French description of the working week (« du lundi au vendredi »)."""
+        if not is_valid_working_week(self.working_pattern):
+            return "non renseignée"
+        return describe_working_week(self.working_pattern)
 
     @property
     def full_name(self) -> str:

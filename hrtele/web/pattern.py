@@ -46,9 +46,20 @@ def slot_token(index: int, code: int) -> str:
 class WeeklyPatternField(Field):
     """Teleworked half-days of a week, each at the first or second place (see module doc)."""
 
-    def __init__(self, label: Any = None, validators: Any = None, *, places: int = 1, **kwargs):
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        places: int = 1,
+        keep_when_absent: bool = False,
+        **kwargs,
+    ):
         super().__init__(label, validators, **kwargs)
         self.places = places
+        # The grid always posts an empty marker value; a submission without the field at all
+        # (another client) keeps the current value instead of reading « nothing ticked ».
+        self.keep_when_absent = keep_when_absent
         #: Set by the view: the employee's working week, to grey out the half-days not worked.
         self.working_week: str | None = None
         #: Set by the view: the names of the places, e.g. {1: "domicile", 2: "Cap Delta"}.
@@ -57,6 +68,13 @@ class WeeklyPatternField(Field):
     def process_data(self, value: Any) -> None:
         """Stored pattern in (a malformed one shows as no fixed day)."""
         self.data = value if is_valid_pattern(value) else EMPTY_PATTERN
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        """As WTForms does, except that an absent field may keep its current value."""
+        if formdata is not None and self.keep_when_absent and self.name not in formdata:
+            super().process(None, data, extra_filters)
+            return
+        super().process(formdata, data, extra_filters)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         """Posted tokens out; unknown or repeated half-days are refused in French."""
