@@ -15,6 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from hrtele.domain.signing import ORDER_LABELS
 from hrtele.policy.services import (
     CATEGORY_FIELDS,
     EMPLOYER_FIELDS,
@@ -123,6 +124,11 @@ class PolicyForm(ConfirmWarningsForm):
     insurance_required = BooleanField("Attestation d'assurance habitation exigée")
     electrical_statement_required = BooleanField(
         "Attestation de conformité électrique exigée (télétravail à domicile)"
+    )
+    signature_order = SelectField(
+        "Ordre des signatures électroniques de l'avenant",
+        choices=[(order, label.capitalize()) for order, label in ORDER_LABELS.items()],
+        validators=[DataRequired("Choisissez l'ordre des signatures.")],
     )
 
     def service_data(self) -> dict[str, Any]:
