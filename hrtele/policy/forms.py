@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -127,7 +128,7 @@ class PolicyForm(ConfirmWarningsForm):
     )
     signature_order = SelectField(
         "Ordre des signatures électroniques de l'avenant",
-        choices=[(order, label.capitalize()) for order, label in ORDER_LABELS.items()],
+        choices=[SelectChoice(order, label.capitalize()) for order, label in ORDER_LABELS.items()],
         validators=[DataRequired("Choisissez l'ordre des signatures.")],
     )
 
