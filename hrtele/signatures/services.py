@@ -655,8 +655,8 @@ def verify_pdf(data: bytes) -> Verification:
     known = _known_certificates()
     inspection = inspect_pdf(data, known.__contains__)
     if not inspection.readable:
-        return Verification(inspection, None, "", False, False, inspection.error,
-                            (inspection.error,))
+        verdict = f"Vérification échouée : {inspection.error[0].lower()}{inspection.error[1:]}"
+        return Verification(inspection, None, "", False, False, verdict, (inspection.error,))
     prefixes = {hashlib.sha256(data[:end]).hexdigest(): end for end in inspection.revision_ends}
     prefixes.setdefault(inspection.sha256, len(data))
     document = db.session.scalar(
