@@ -569,6 +569,11 @@ def sign_document(
         },
     )
     circuit.evidences.append(row)
+    if role == rules.EMPLOYEE:
+        # Signing also acknowledges receipt (the first acknowledgement is kept).
+        from hrtele.portal.services import acknowledge_document
+
+        acknowledge_document(document, actor)
     if circuit.complete:
         _complete(document, circuit, actor)
     else:

@@ -318,3 +318,54 @@ def test_policy_default_order(db_session):
     make_policy(employer_id=make_employer().id)
     assert db.session.scalar(select(Policy.signature_order)) == "employee_first"
     assert services.signing_order() == "employee_first"
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def _notice(parties, **fields):
+    """The agreement signed, then its end notified by the employer, and the notice issued."""
+    agreement = parties.agreement
+    values = dict(
+        status="ending", ending_initiative="employer",
+        ending_notification_date=ISSUE_DAY, ending_effective_date=ISSUE_DAY.replace(day=30),
+        ending_reason="réorganisation du service", ending_method="hand_delivery",
+        ending_phase="adaptation", ending_notice_days=10,
+        ending_return_arrangements="Bureau 204",
+    )
+    values.update(fields)
+    for key, value in values.items():
+        setattr(agreement, key, value)
+    db.session.commit()
+    notice = documents.issue_notice(agreement, parties.user("hr"), ISSUE_DAY)
+    db.session.commit()
+    return notice
+
+
+def test_hand_delivered_notice_is_signed_by_the_employer_then_acknowledged(parties, mail_outbox):
+    notice = _notice(parties)
+    services.start_circuit(notice, parties.user("hr"))
+    db.session.commit()
+    assert services.circuit_for(notice).steps == ("employer", "employee")
+    assert mail_outbox[-1]["To"] == "signataire@example.test"
+    with pytest.raises(BusinessRuleError, match="pas encore votre tour"):
+        services.sign_document(notice, parties.user("employee_user"), TEST_PASSWORD)
+    db.session.rollback()
+    for who in ("signatory", "employee_user"):
+        services.sign_document(notice, parties.user(who), TEST_PASSWORD)
+        db.session.commit()
+    circuit = services.circuit_for(notice)
+    assert circuit.complete
+    assert "reçue en main propre" in circuit.evidences[-1].reason
+    assert notice.acknowledged_dt is not None  # signing is the acknowledgement of receipt
+    assert parties.agreement.status == "ending"  # a notice does not move the agreement
+    assert services.verify_pdf(services.signed_pdf(circuit).pdf_bytes).ok
+
+
+def test_registered_letter_notice_has_no_circuit(parties):
+    notice = _notice(parties, ending_method="lrar")
+    refusal = services.start_refusal(notice)
+    assert refusal is not None and "avis de réception" in refusal
+    with pytest.raises(BusinessRuleError, match="avis de réception"):
+        services.start_circuit(notice, parties.user("hr"))
+    db.session.rollback()
