@@ -5,7 +5,7 @@ the circuit, and the same immutability triggers as migration 0002 on both tables
 no DELETE): a signature and its evidence are never changed once recorded.
 
 Revision ID: i14_signatures
-Revises: 0002
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i14_signatures'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
