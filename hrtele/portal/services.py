@@ -62,6 +62,7 @@ from hrtele.models import (
     UserSession,
 )
 from hrtele.models.base import utcnow
+from hrtele.notifications import events as notification_events
 from hrtele.requests.services import create_request, request_violations
 from hrtele.web.filters import number_fr
 from hrtele.web.labels import LABELS
@@ -279,6 +280,7 @@ def acknowledge_document(document: IssuedDocument, actor: User | None) -> bool:
         actor,
         {"acknowledged_dt": [None, now.isoformat()]},
     )
+    notification_events.document_acknowledged(document)
     return True
 
 
@@ -400,6 +402,7 @@ def submit_request(
     if note is not None:
         warnings.append(note)
     req = create_request(values, actor, confirm_warnings=True, today=today)
+    notification_events.request_submitted(req)
     return req, warnings
 
 
@@ -626,6 +629,7 @@ def request_end(
             **{k: v for k, v in changes.items() if k != "status"},
         },
     )
+    notification_events.end_requested(agreement)
     return agreement
 
 
