@@ -36,6 +36,9 @@ BLUEPRINT_MODULES = (
     "hrtele.observatory.routes",
     "hrtele.imports.routes",
     "hrtele.notifications.routes",
+    "hrtele.planning.routes",
+    "hrtele.planning.portal_routes",
+    "hrtele.planning.ics_routes",
 )
 
 if TYPE_CHECKING:  # Flask stays out of sys.modules for the pure domain package
