@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from wtforms import RadioField
 
-from hrtele.auth.access import MAX_ID, current_actor, require_login
+from hrtele.auth.access import MAX_ID, _audit_denied, current_actor, require_login
 from hrtele.extensions import db
 from hrtele.models import Notification
 from hrtele.notifications import services
@@ -24,8 +24,8 @@ class PreferenceForm(EmptyForm):
 
     channel = RadioField(
         "Comment voulez-vous être prévenu ?",
-        choices=[(BY_EMAIL, "Par courriel et dans l'application"),
-                 (IN_APP, "Dans l'application seulement")],
+        choices={BY_EMAIL: "Par courriel et dans l'application",
+                 IN_APP: "Dans l'application seulement"},
     )
 
 
@@ -41,7 +41,10 @@ def _bell():
 def _own_or_404(notification_id: int) -> Notification:
     actor = current_actor()
     found = db.session.get(Notification, notification_id) if 0 < notification_id <= MAX_ID else None
-    if found is None or found.user_id != actor.id:
+    if found is None:
+        abort(404)
+    if found.user_id != actor.id:
+        _audit_denied(actor, "notifications", notification_id)
         abort(404)
     return found
 
@@ -66,7 +69,7 @@ def open_one(notification_id: int):
     db.session.commit()
     # Stored paths are built by the application itself (path_for); keep them on this site.
     target = found.url if found.url.startswith("/") and not found.url.startswith("//") else "/"
-    return redirect(target, code=303)
+    return redirect(target)
 
 
 @bp.route("/tout-lu", methods=["POST"])
@@ -77,7 +80,7 @@ def mark_all():
     count = services.mark_all_read(current_actor().id)
     db.session.commit()
     flash(f"{count} notification(s) marquée(s) comme lue(s).", "success")
-    return redirect(url_for("notifications.index"), code=303)
+    return redirect(url_for("notifications.index"))
 
 
 @bp.route("/preference", methods=["POST"])
@@ -87,8 +90,8 @@ def preference():
     if not form.validate_on_submit():
         flash("Choisissez « par courriel et dans l'application » ou « dans l'application "
               "seulement ».", "error")
-        return redirect(url_for("notifications.index"), code=303)
+        return redirect(url_for("notifications.index"))
     services.set_email_preference(current_actor(), form.channel.data == BY_EMAIL)
     db.session.commit()
     flash("Votre préférence est enregistrée.", "success")
-    return redirect(url_for("notifications.index"), code=303)
+    return redirect(url_for("notifications.index"))

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from hrtele import clock
-from hrtele.auth.access import current_actor, require_employee
+from hrtele.auth.access import _audit_denied, current_actor, require_employee
 from hrtele.domain import planning as dp
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
@@ -100,7 +100,7 @@ def ask():
         return _page(values, errors, status=422)
     db.session.commit()
     flash("Demande de changement envoyée : vous serez prévenu de la décision.", "success")
-    return redirect(url_for("portal_days.index"), code=303)
+    return redirect(url_for("portal_days.index"))
 
 
 @bp.route("/changement/<int:change_id>/retirer", methods=["POST"])
@@ -108,7 +108,10 @@ def withdraw(change_id: int):
     """Withdraw one of my pending changes."""
     actor, employee = _me()
     change = db.session.get(DayChange, change_id)
-    if change is None or change.employee_id != employee.id:
+    if change is None:
+        abort(404)
+    if change.employee_id != employee.id:
+        _audit_denied(actor, "day_changes", change_id)
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -117,10 +120,10 @@ def withdraw(change_id: int):
     except BusinessRuleError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("portal_days.index"), code=303)
+        return redirect(url_for("portal_days.index"))
     db.session.commit()
     flash("Demande de changement retirée.", "success")
-    return redirect(url_for("portal_days.index"), code=303)
+    return redirect(url_for("portal_days.index"))
 
 
 @bp.route("/calendrier", methods=["POST"])
@@ -140,5 +143,5 @@ def calendar():
             feeds.revoke_feed(feed, actor)
             db.session.commit()
         flash("Calendrier révoqué : son adresse ne fonctionne plus.", "success")
-        return redirect(url_for("portal_days.index"), code=303)
+        return redirect(url_for("portal_days.index"))
     abort(400)

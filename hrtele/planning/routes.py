@@ -162,7 +162,7 @@ def export_pdf():
                     [str(p.used.get(k, 0)) for k in keys]) for p in grid.third_places],
         "generated": clock.today().strftime("%d/%m/%Y"),
     }
-    pdf = render_template_pdf("pdf/planning.html", context, title=title, author="hrtele",
+    pdf = render_template_pdf("planning.html", context, title=title, author="hrtele",
                               subject="Planning des présences et du télétravail")
     name = f"planning-{days[0].isoformat()}-{days[-1].isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf",
@@ -211,7 +211,7 @@ def teams():
             record("create", "teams", team.id, actor, {"name": name, "min_on_site": minimum})
             db.session.commit()
             flash(f"Équipe « {name} » créée.", "success")
-            return redirect(url_for("planning.team", team_id=team.id), code=303)
+            return redirect(url_for("planning.team", team_id=team.id))
     rows = db.session.execute(select(Team).order_by(Team.name)).scalars().all()
     counts = dict(db.session.execute(
         select(Employee.team_id, db.func.count(Employee.id))
@@ -267,7 +267,7 @@ def team(team_id: int):
             flash(f"{employee.full_name} retiré(e) de l'équipe.", "success")
         else:
             abort(400)
-        return redirect(url_for("planning.team", team_id=found.id), code=303)
+        return redirect(url_for("planning.team", team_id=found.id))
     members = db.session.scalars(select(Employee).where(Employee.team_id == found.id)
                                  .order_by(Employee.last_name, Employee.first_name)).all()
     return render_template("planning/team.html", team=found, members=members, form=form)
@@ -308,14 +308,17 @@ def decide_change(change_id: int):
     """Approve or refuse one change (a refusal needs a reason)."""
     actor = current_actor()
     change = db.session.get(DayChange, change_id)
-    if change is None or not day_changes.can_decide(actor, change):
+    if change is None:
+        abort(404)
+    if not day_changes.can_decide(actor, change):
+        _audit_denied(actor, "day_changes", change_id)
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     verdict = request.form.get("decision")
     if verdict not in ("approve", "refuse"):
         flash("Choisissez d'accepter ou de refuser le changement.", "error")
-        return redirect(url_for("planning.day_changes"), code=303)
+        return redirect(url_for("planning.day_changes"))
     version = request.form.get("version", "")
     try:
         day_changes.decide(change, verdict == "approve", request.form.get("reason", ""),
@@ -323,11 +326,11 @@ def decide_change(change_id: int):
     except BusinessRuleError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("planning.day_changes"), code=303)
+        return redirect(url_for("planning.day_changes"))
     db.session.commit()
     flash("Changement accepté : il figure au planning." if verdict == "approve"
           else "Changement refusé ; le salarié en est informé.", "success")
-    return redirect(url_for("planning.day_changes"), code=303)
+    return redirect(url_for("planning.day_changes"))
 
 
 # --------------------------------------------------------------------------- team calendars
@@ -351,7 +354,7 @@ def calendars():
             except BusinessRuleError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
-                return redirect(url_for("planning.calendars"), code=303)
+                return redirect(url_for("planning.calendars"))
             db.session.commit()
             new_url = url_for("ics.feed", token=token, _external=True)
         elif action == "revoke":
@@ -361,7 +364,7 @@ def calendars():
             feeds.revoke_feed(feed, actor)
             db.session.commit()
             flash("Calendrier révoqué : son adresse ne fonctionne plus.", "success")
-            return redirect(url_for("planning.calendars"), code=303)
+            return redirect(url_for("planning.calendars"))
         else:
             abort(400)
     live = feeds.user_feeds(actor.id)
