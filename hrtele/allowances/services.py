@@ -46,6 +46,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hrtele.allowances.ceilings import current_ceilings
 from hrtele.audit.service import record
+from hrtele.domain import planning
 from hrtele.domain.allowances import (
     AllowanceTerms,
     MonthlyAllowance,
@@ -53,9 +54,9 @@ from hrtele.domain.allowances import (
     month_prorata,
     monthly_allowance,
     split_exempt,
-    teleworked_days,
 )
 from hrtele.domain.ceilings import Ceiling, ceiling_for
+from hrtele.domain.holidays import french_public_holidays
 from hrtele.domain.pattern import is_valid_pattern
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
@@ -68,6 +69,7 @@ from hrtele.models import (
     Policy,
     User,
 )
+from hrtele.planning.services import agreement_changes, week_pattern
 from hrtele.web.labels import LABELS
 
 COUNTED_STATUSES = ("adaptation", "active", "suspended", "ending", "ended")
@@ -166,6 +168,18 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+def planned_telework_days(terms: AllowanceTerms, year: int, month: int,
+                          days_off: frozenset[date] | set[date],
+                          changes: tuple[planning.ChangeFact, ...]) -> Decimal:
+    """Days teleworked in the month under the terms, as the planning counts them (changes in)."""
+    first, last = month_bounds(year, month)
+    span = planning.AgreementSpan(
+        agreement_id=0, status="active", start=terms.start_date,
+        weekly_pattern=week_pattern(terms.weekly_pattern), end_date=terms.end_date)
+    person = planning.Person(agreements=(span,), absences=frozenset(days_off), changes=changes)
+    return planning.telework_days(person, first, last, french_public_holidays(year))
+
+
 def _scale(value: Decimal, factor: Fraction) -> Decimal:
     """value × factor rounded once to the cent (same rule as the domain)."""
     with localcontext(_CONTEXT):
@@ -179,10 +193,12 @@ def month_allowance(
     absences: frozenset[date],
     suspension: tuple[date, date] | None,
     ceilings: tuple[Ceiling, ...],
+    changes: tuple[planning.ChangeFact, ...] = (),
 ) -> MonthlyAllowance:
-    """The month's allowance of one agreement, with suspension days removed like days outside it.
+    """The month's allowance of one agreement, with suspension days removed like days outside it
+    and the approved one-off day changes applied (days from hrtele.domain.planning).
 
-    Without a suspension overlapping the month this is exactly domain.monthly_allowance.
+    Without a suspension or a change in the month this is exactly domain.monthly_allowance.
     """
     first, last = month_bounds(year, month)
     end = terms.end_date
@@ -194,12 +210,11 @@ def month_allowance(
         while day <= s_hi:
             suspended.add(day)
             day += timedelta(days=1)
-    if not suspended:
+    if not suspended and not changes:
         return monthly_allowance(terms, year, month, absences, ceilings)
 
     weekly = terms.weekly_days
-    days = teleworked_days(terms.weekly_pattern, terms.start_date, end, year, month,
-                           absences | suspended)
+    days = planned_telework_days(terms, year, month, absences | suspended, changes)
     prorata = month_prorata(terms.start_date, end, year, month) - Fraction(
         len(suspended), calendar.monthrange(year, month)[1]
     )
@@ -371,6 +386,7 @@ def compute_month(year: int, month: int) -> PayrollMonth:
     policy_scheme, policy_amount, default_cap = policy_allowance()
     references = _amendment_references(first, last)
     absences = _absences(first, last)
+    changes = agreement_changes(first, last)
     lines: dict[int, PayrollLine] = {}
     anomalies: list[str] = []
     cache: dict[tuple, MonthlyAllowance | str] = {}
@@ -414,8 +430,9 @@ def compute_month(year: int, month: int) -> PayrollMonth:
             s_lo, s_hi = max(suspension[0], first), min(suspension[1], last)
             suspension = (s_lo, s_hi) if s_lo <= s_hi else None
         employee_absences = absences.get(r.employee_id, frozenset())
+        agreement_changes_ = changes.get(r.id, ())
         key = (r.allowance_scheme, r.allowance_amount, r.allowance_monthly_cap, pattern, start,
-               month_end, employee_absences, suspension)
+               month_end, employee_absences, suspension, agreement_changes_)
         result = cache.get(key)
         if result is None:
             try:
@@ -432,7 +449,7 @@ def compute_month(year: int, month: int) -> PayrollMonth:
                     end_date=month_end,
                 )
                 result = month_allowance(terms, year, month, employee_absences, suspension,
-                                         ceilings)
+                                         ceilings, agreement_changes_)
             except ValueError as exc:
                 result = str(exc)
             cache[key] = result

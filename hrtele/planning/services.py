@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from hrtele.domain import planning as dp
 from hrtele.domain.holidays import french_public_holidays
@@ -55,6 +55,7 @@ class Filters:
     place_id: int | None = None
     manager_id: int | None = None
     employee_ids: tuple[int, ...] | None = None  # a fixed set (a manager's team, one person)
+    with_agreement: bool = False  # only employees with an agreement counting in the range
 
     def as_args(self) -> dict[str, Any]:
         """Query-string arguments of these filters."""
@@ -101,6 +102,12 @@ def employees_stmt(filters: Filters, first: date, last: date) -> Select:
         stmt = stmt.where(Employee.manager_id == filters.manager_id)
     if filters.employee_ids is not None:
         stmt = stmt.where(Employee.id.in_(filters.employee_ids or (-1,)))
+    if filters.with_agreement:
+        stmt = stmt.where(
+            select(Agreement.id)
+            .where(Agreement.employee_id == Employee.id, _counted_in_range(first, last))
+            .exists()
+        )
     if filters.place_id:
         uses_place = (
             select(Agreement.id)
@@ -178,6 +185,21 @@ def approved_changes(ids: list[int], first: date, last: date, ids_stmt: Select |
     ):
         out[c.employee_id].append(change_fact(c))
     return out
+
+
+def agreement_changes(first: date, last: date) -> dict[int, tuple[dp.ChangeFact, ...]]:
+    """{agreement id: approved changes} touching the range (payroll reads one month at once)."""
+    lo, hi = first - timedelta(days=7), last + timedelta(days=7)
+    out: dict[int, list[dp.ChangeFact]] = defaultdict(list)
+    for c in db.session.execute(
+        select(DayChange.id, DayChange.agreement_id, DayChange.kind, DayChange.half,
+               DayChange.from_date, DayChange.to_date)
+        .where(DayChange.status == "approved", DayChange.from_date >= lo,
+               DayChange.from_date <= hi)
+        .order_by(DayChange.decided_dt, DayChange.id)
+    ):
+        out[c.agreement_id].append(change_fact(c))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def holidays_between(first: date, last: date) -> dict[date, str]:
@@ -312,11 +334,61 @@ def person_for(employee_id: int, first: date, last: date, *,
     return person
 
 
-def today_counts(today: date) -> tuple[dp.HalfDayCount, dp.HalfDayCount]:
-    """Today's morning and afternoon head-counts over every active employee."""
-    grid = compute_grid(Filters(), [today])
-    return grid.counts.get((today, "am"), dp.HalfDayCount()), grid.counts.get(
-        (today, "pm"), dp.HalfDayCount())
+@dataclass
+class Today:
+    """Today's head-counts (morning, afternoon) and who teleworks, for the HR home page."""
+
+    day: date
+    morning: dp.HalfDayCount
+    afternoon: dp.HalfDayCount
+    teleworkers: list[tuple[Row, str]]  # (row, place label of the first telework half-day)
+
+
+def today_at_a_glance(today: date) -> Today:
+    """Same cells as the planning, computed at scale.
+
+    Employees with an agreement counting today go through the planning computation (the grid);
+    the others (no telework possible) are counted in SQL: on site when the half-day is worked,
+    not a public holiday and not an absence; absent when absent. ``compute_grid`` over everyone
+    gives the same figures (a test checks it).
+    """
+    grid = compute_grid(Filters(with_agreement=True), [today])
+    morning = grid.counts.get((today, "am"), dp.HalfDayCount())
+    afternoon = grid.counts.get((today, "pm"), dp.HalfDayCount())
+    holidays = holidays_between(today, today)
+    if today not in holidays:
+        with_agreement = (
+            select(Agreement.id)
+            .where(Agreement.employee_id == Employee.id, _counted_in_range(today, today))
+            .exists()
+        )
+        absent = (
+            select(Absence.id)
+            .where(Absence.employee_id == Employee.id, Absence.absence_date == today)
+            .exists()
+        )
+        working = _working_column()
+        for half, count in (("am", morning), ("pm", afternoon)):
+            slot = dp.slot_index(today, half)
+            stmt = select(func.count(Employee.id)).where(Employee.is_active.is_(True),
+                                                        ~with_agreement)
+            if working is not None:
+                worked = func.coalesce(func.substr(working, slot + 1, 1),
+                                       dp.DEFAULT_WORKING_PATTERN[slot]) == "1"
+                stmt = stmt.where(worked)
+            elif dp.DEFAULT_WORKING_PATTERN[slot] != "1":
+                continue
+            count.absent += db.session.scalar(stmt.where(absent)) or 0
+            count.on_site += db.session.scalar(stmt.where(~absent)) or 0
+    teleworkers = []
+    for row in grid.rows:
+        cell = next((row.cells[(today, h)] for h in dp.HALVES
+                     if row.cells[(today, h)].is_telework), None)
+        if cell is not None:
+            kind, name = grid.places.get(cell.place_id, ("home", "Domicile")) \
+                if cell.place_id else ("home", "Domicile")
+            teleworkers.append((row, "Domicile" if kind == "home" else name))
+    return Today(today, morning, afternoon, teleworkers)
 
 
 # --------------------------------------------------------------------------- access
