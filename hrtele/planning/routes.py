@@ -217,7 +217,8 @@ def teams():
         select(Employee.team_id, db.func.count(Employee.id))
         .where(Employee.team_id.is_not(None), Employee.is_active.is_(True))
         .group_by(Employee.team_id)).all())
-    return render_template("planning/teams.html", teams=rows, counts=counts, form=form)
+    status = 422 if request.method == "POST" else 200  # a POST that got here was refused
+    return render_template("planning/teams.html", teams=rows, counts=counts, form=form), status
 
 
 @bp.route("/equipes/<int:team_id>", methods=["GET", "POST"])
