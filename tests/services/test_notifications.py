@@ -14,7 +14,7 @@ from hrtele.models import Agreement, DayChange, Notification, TeleworkRequest, U
 from hrtele.notifications import events
 from hrtele.notifications.services import Message, notify, unread_count
 from tests.conftest import login
-from tests.factories import make_agreement, make_employee, make_request, make_user
+from tests.factories import make_agreement, make_employee, make_user
 
 TODAY = date(2026, 10, 7)  # a Wednesday
 EMPLOYEE = "emma.salariee@example.test"
