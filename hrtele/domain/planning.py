@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 __all__ = [
     "ABSENT",
@@ -115,7 +116,7 @@ class AgreementSpan:
     def __post_init__(self) -> None:
         _check_pattern(self.weekly_pattern, _PLACE_CODES, "Le rythme de télétravail")
 
-    @property
+    @cached_property
     def last_day(self) -> date | None:
         """Last telework day: end_date, or the eve of the end of telework, whichever is first."""
         days = [d for d in (self.end_date,) if d is not None]
@@ -231,23 +232,46 @@ def _overrides(person: Person) -> dict[_Key, Cell]:
     return out
 
 
+_OFF_CELL, _HOLIDAY_CELL, _ABSENT_CELL, _OFFICE_CELL = Cell(OFF), Cell(HOLIDAY), Cell(ABSENT), Cell(
+    OFFICE)
+
+
 def person_cells(
     person: Person, days: Iterable[date], holidays: Mapping[date, str] | Iterable[date] = ()
 ) -> dict[_Key, Cell]:
     """{(day, "am"|"pm"): Cell} for every half-day of ``days``."""
-    holiday_days = frozenset(holidays)
-    overrides = _overrides(person) if person.changes else {}
+    holiday_days = holidays if isinstance(holidays, Mapping | set | frozenset) else frozenset(
+        holidays)
+    overrides = _overrides(person) if person.changes else None
+    working = person.working_pattern
+    spans = person.agreements
+    telework: dict[tuple[int | None, int], Cell] = {}  # shared cells: no object per half-day
     cells: dict[_Key, Cell] = {}
     for d in days:
-        for half in HALVES:
-            if d in holiday_days:
-                cell = Cell(HOLIDAY)
-            elif not _worked(person, d, half):
-                cell = Cell(OFF)
-            elif d in person.absences:
-                cell = Cell(ABSENT)
+        if d in holiday_days:
+            cells[(d, "am")] = cells[(d, "pm")] = _HOLIDAY_CELL
+            continue
+        absent = d in person.absences
+        live = [span for span in spans if span.in_force(d)] if spans and not absent else ()
+        base = d.weekday() * 2
+        for offset, half in enumerate(HALVES):
+            index = base + offset
+            if working[index] != "1":
+                cell = _OFF_CELL
+            elif absent:
+                cell = _ABSENT_CELL
             else:
-                cell = overrides.get((d, half)) or _planned(person, d, half) or Cell(OFFICE)
+                cell = overrides.get((d, half)) if overrides else None
+                if cell is None:
+                    cell = _OFFICE_CELL
+                    for span in live:
+                        code = span.weekly_pattern[index]
+                        if code != "0":
+                            place = span.place_id if code == "1" else span.second_place_id
+                            key = (place, span.agreement_id)
+                            cell = telework.get(key) or telework.setdefault(
+                                key, Cell(TELEWORK, place, agreement_id=span.agreement_id))
+                            break
             cells[(d, half)] = cell
     return cells
 

@@ -30,6 +30,7 @@ from hrtele.planning.services import (
     filter_choices,
     is_manager,
     managed_employee_ids,
+    manager_by_number,
 )
 from hrtele.web.forms import EmptyForm
 from hrtele.web.pagination import paginate
@@ -104,7 +105,8 @@ def _filters() -> Filters:
         department=request.args.get("departement", "").strip()[:200],
         team_id=_int_arg("equipe"),
         place_id=_int_arg("lieu"),
-        manager_id=_int_arg("responsable"),
+        manager_id=_int_arg("responsable") or manager_by_number(
+            request.args.get("responsable_matricule", "")),
     )
 
 

@@ -19,7 +19,8 @@ from hrtele.domain.holidays import french_public_holidays
 from hrtele.extensions import db
 from hrtele.models import Absence, Agreement, DayChange, Employee, Place, Post, Team, User
 
-LEGACY_SLOTS = 10  # Monday-to-Friday patterns stored before the 14-slot format
+LEGACY_SLOTS = 10
+MAX_MANAGER_CHOICES = 200  # Monday-to-Friday patterns stored before the 14-slot format
 
 
 def week_pattern(stored: str | None) -> str:
@@ -279,7 +280,8 @@ def compute_grid(filters: Filters, days: list[date]) -> Grid:
     people_rows = db.session.execute(stmt).all()
     ids = [r.id for r in people_rows]
     working = {r.id: getattr(r, "working_pattern", None) for r in people_rows}
-    ids_stmt = stmt.with_only_columns(Employee.id).order_by(None)
+    # Up to a few thousand people, a literal id list is the cheapest plan on both databases.
+    ids_stmt = stmt.with_only_columns(Employee.id).order_by(None) if len(ids) > 2000 else None
     people = load_people(ids, first, last, working, ids_stmt=ids_stmt)
     holidays = holidays_between(first, last)
     rows: list[Row] = []
@@ -414,7 +416,15 @@ def is_manager(actor: User | None) -> bool:
     ) is not None
 
 
-def filter_choices() -> dict[str, list]:
+def manager_by_number(number: str) -> int | None:
+    """Id of the employee with this personnel number (the manager filter of large employers)."""
+    number = (number or "").strip()[:30]
+    if not number:
+        return None
+    return db.session.scalar(select(Employee.id).where(Employee.personnel_number == number))
+
+
+def filter_choices() -> dict[str, list | None]:
     """Departments, teams, places and managers for the filter form."""
     departments = [d for d in db.session.scalars(
         select(Post.department).where(Post.department != "").distinct().order_by(Post.department)
@@ -424,15 +434,22 @@ def filter_choices() -> dict[str, list]:
         select(Place.id, Place.name).where(Place.kind == "third_place").order_by(Place.name)
     ).all()
     manager = Employee.__table__.alias("m")
+    managed = select(Employee.manager_id).where(Employee.manager_id.is_not(None),
+                                                Employee.is_active.is_(True))
+    # A select of thousands of managers helps nobody: past MAX_MANAGER_CHOICES the form asks for
+    # the manager's personnel number instead.
     managers = db.session.execute(
         select(manager.c.id, manager.c.first_name, manager.c.last_name)
-        .where(manager.c.id.in_(select(Employee.manager_id).where(
-            Employee.manager_id.is_not(None), Employee.is_active.is_(True))))
+        .where(manager.c.id.in_(managed))
         .order_by(manager.c.last_name, manager.c.first_name)
+        .limit(MAX_MANAGER_CHOICES + 1)
     ).all()
+    if len(managers) > MAX_MANAGER_CHOICES:
+        managers = None
     return {
         "departments": departments,
         "teams": [(t.id, t.name) for t in teams],
         "places": [(p.id, p.name) for p in places],
-        "managers": [(m.id, f"{m.first_name} {m.last_name.upper()}") for m in managers],
+        "managers": None if managers is None else [
+            (m.id, f"{m.first_name} {m.last_name.upper()}") for m in managers],
     }
