@@ -76,7 +76,7 @@ def build_dataset(db, n: int) -> None:
     places = [{"id": k, "kind": "third_place", "name": f"Télécentre {k}", "capacity": 20}
               for k in range(1, 51)]
     s.execute(insert(Place), places)
-    patterns = ("1100000000", "1100110000", "0011001100", "1111000000", "0000001111")
+    patterns = ("11000000000000", "11001100000000", "00110011000000", "11110000000000", "00000011110000")
     agreements = []
     for i in range(1, n + 1):
         if i % 5 >= 2:

@@ -32,6 +32,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 
+from hrtele.domain.lifecycle import STARTED_STATES
+from hrtele.domain.notice import last_telework_day
+from hrtele.domain.pattern import STANDARD_WORKING_WEEK
+
 __all__ = [
     "ABSENT",
     "CELL_LABELS",
@@ -60,7 +64,7 @@ __all__ = [
 HALVES: tuple[str, ...] = ("am", "pm")
 HALVES_FR = {"am": "matin", "pm": "après-midi", "day": "journée"}
 SLOTS_PER_WEEK = 14
-DEFAULT_WORKING_PATTERN = "11111111110000"  # Monday to Friday, mornings and afternoons
+DEFAULT_WORKING_PATTERN = STANDARD_WORKING_WEEK  # Monday to Friday, mornings and afternoons
 
 # Cell kinds
 OFF = "off"
@@ -76,7 +80,8 @@ CELL_LABELS = {
     TELEWORK: "télétravail",
 }
 
-COUNTED_STATUSES = frozenset({"adaptation", "active", "suspended", "ending", "ended"})
+# Agreements whose telework started at some point (the payroll's definition).
+COUNTED_STATUSES = STARTED_STATES
 _PLACE_CODES = frozenset("012")
 _NBSP = "\u00a0"
 
@@ -110,8 +115,8 @@ class AgreementSpan:
     second_place_id: int | None = None
     end_date: date | None = None
     ending_effective_date: date | None = None
-    suspension_start: date | None = None
-    suspension_end: date | None = None
+    # Suspended days [first, last] (hrtele.domain.allowances.suspension_range; date.max: open).
+    suspension: tuple[date, date] | None = None
 
     def __post_init__(self) -> None:
         _check_pattern(self.weekly_pattern, _PLACE_CODES, "Le rythme de télétravail")
@@ -119,18 +124,10 @@ class AgreementSpan:
     @cached_property
     def last_day(self) -> date | None:
         """Last telework day: end_date, or the eve of the end of telework, whichever is first."""
-        days = [d for d in (self.end_date,) if d is not None]
-        if self.ending_effective_date is not None:
-            days.append(self.ending_effective_date - timedelta(days=1))
-        return min(days) if days else None
+        return last_telework_day(self.end_date, self.ending_effective_date)
 
     def _suspended(self, d: date) -> bool:
-        if self.suspension_start is None or d < self.suspension_start:
-            return False
-        if self.suspension_end is not None:
-            return d <= self.suspension_end
-        # Open-ended suspension: still running while the agreement stays suspended (or ended).
-        return self.status in ("suspended", "ending", "ended")
+        return self.suspension is not None and self.suspension[0] <= d <= self.suspension[1]
 
     def in_force(self, d: date) -> bool:
         """True when the agreement's pattern applies on day d."""

@@ -15,29 +15,35 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 
 from hrtele.domain import planning as dp
+from hrtele.domain.allowances import suspension_range
 from hrtele.domain.holidays import french_public_holidays
+from hrtele.domain.pattern import (
+    EMPTY_PATTERN,
+    LEGACY_SLOTS,
+    STANDARD_WORKING_WEEK,
+    from_legacy,
+    is_valid_pattern,
+    is_valid_working_week,
+)
 from hrtele.extensions import db
 from hrtele.models import Absence, Agreement, DayChange, Employee, Place, Post, Team, User
 
-LEGACY_SLOTS = 10
-MAX_MANAGER_CHOICES = 200  # Monday-to-Friday patterns stored before the 14-slot format
+MAX_MANAGER_CHOICES = 200
 
 
 def week_pattern(stored: str | None) -> str:
-    """The stored weekly pattern as 14 slots ('0', '1', '2'); legacy 10-slot forms are padded."""
+    """The stored weekly pattern as 14 slots ('0', '1', '2'); a version-1 form is converted."""
     value = stored or ""
-    if len(value) == LEGACY_SLOTS and set(value) <= {"0", "1"}:
-        return value + "0000"
-    if len(value) == dp.SLOTS_PER_WEEK and set(value) <= {"0", "1", "2"}:
+    if is_valid_pattern(value):
         return value
-    return "0" * dp.SLOTS_PER_WEEK  # unreadable: no fixed telework day
+    if len(value) == LEGACY_SLOTS and set(value) <= {"0", "1"}:
+        return from_legacy(value)
+    return EMPTY_PATTERN  # unreadable: no fixed telework day
 
 
 def working_pattern_of(value: str | None) -> str:
     """The employee's worked half-days, Monday to Friday when not recorded."""
-    if value and len(value) == dp.SLOTS_PER_WEEK and set(value) <= {"0", "1"}:
-        return value
-    return dp.DEFAULT_WORKING_PATTERN
+    return value if value and is_valid_working_week(value) else STANDARD_WORKING_WEEK
 
 
 def _working_column():
@@ -146,7 +152,8 @@ def load_people(ids: list[int], first: date, last: date, working: dict[int, str]
             weekly_pattern=week_pattern(r.weekly_pattern), place_id=r.place_id,
             second_place_id=r.second_place_id, end_date=r.end_date,
             ending_effective_date=r.ending_effective_date,
-            suspension_start=r.suspension_start_date, suspension_end=r.suspension_end_date))
+            suspension=suspension_range(r.status, r.suspension_start_date,
+                                        r.suspension_end_date)))
     absences: dict[int, set[date]] = defaultdict(set)
     for r in db.session.execute(
         select(Absence.employee_id, Absence.absence_date)
@@ -376,9 +383,9 @@ def today_at_a_glance(today: date) -> Today:
                                                         ~with_agreement)
             if working is not None:
                 worked = func.coalesce(func.substr(working, slot + 1, 1),
-                                       dp.DEFAULT_WORKING_PATTERN[slot]) == "1"
+                                       STANDARD_WORKING_WEEK[slot]) == "1"
                 stmt = stmt.where(worked)
-            elif dp.DEFAULT_WORKING_PATTERN[slot] != "1":
+            elif STANDARD_WORKING_WEEK[slot] != "1":
                 continue
             count.absent += db.session.scalar(stmt.where(absent)) or 0
             count.on_site += db.session.scalar(stmt.where(~absent)) or 0

@@ -42,7 +42,7 @@ def seed_teleworker(n: int) -> dict:
     make_user(employee.email, role="employee", employee_id=employee.id,
               display_name=f"Inès Rivière{n}")
     for person in (employee, colleague):
-        make_agreement(employee_id=person.id, status="active", weekly_pattern="1100110000",
+        make_agreement(employee_id=person.id, status="active", weekly_pattern="11001100000000",
                        start_date=today - timedelta(days=200),
                        adaptation_end_date=today - timedelta(days=110))
     return {"email": employee.email, "name": f"Inès RIVIÈRE{n}", "team_id": team.id,

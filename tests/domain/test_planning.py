@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hrtele.domain.allowances import teleworked_days
+from hrtele.domain.allowances import suspension_range, teleworked_days
 from hrtele.domain.holidays import french_public_holidays
 from hrtele.domain.planning import (
     ABSENT,
@@ -92,8 +92,7 @@ def test_precedence_holiday_then_not_worked_then_absence():
 )
 def test_statuses_and_suspension(status, day, suspension, expected):
     s = span(status=status, end_date=MONDAY + timedelta(days=20),
-             suspension_start=suspension[0] if suspension else None,
-             suspension_end=suspension[1] if suspension else None)
+             suspension=suspension_range(status, *suspension) if suspension else None)
     assert person_cells(Person(agreements=(s,)), [day])[(day, "am")].kind == expected
 
 
@@ -171,25 +170,48 @@ def test_bad_patterns_are_refused():
 
 # -------------------------------------------------------------- one answer, several views
 
-patterns10 = st.text(alphabet="01", min_size=10, max_size=10)
+patterns14 = st.text(alphabet="012", min_size=14, max_size=14)
+
+
+def naive_days(pattern, start, end, year, month, absences):
+    """Half-days of the pattern in the month, counted the plain way (no planning code)."""
+    holidays = french_public_holidays(year)
+    total = 0
+    for day in month_days(year, month):
+        if day < start or (end is not None and day > end) or day in holidays or day in absences:
+            continue
+        total += sum(ch != "0" for ch in pattern[2 * day.weekday(): 2 * day.weekday() + 2])
+    return Decimal(total) / 2
 
 
 @settings(max_examples=150, deadline=None)
-@given(pattern=patterns10,
+@given(pattern=patterns14,
        start=st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31)),
        length=st.one_of(st.none(), st.integers(min_value=0, max_value=400)),
        month=st.integers(min_value=1, max_value=12),
        absent=st.lists(st.integers(min_value=0, max_value=27), max_size=4))
 def test_planning_days_equal_allowance_days(pattern, start, length, month, absent):
-    """Without one-off changes, the planning's telework days of a month are the allowance's."""
+    """Without one-off changes, the planning's, the payroll's and a plain count agree."""
     end = None if length is None else start + timedelta(days=length)
     absences = frozenset(date(2026, month, 1) + timedelta(days=a) for a in absent
                          if (date(2026, month, 1) + timedelta(days=a)).month == month)
-    person = Person(agreements=(span(pattern + "0000", start=start, end_date=end),),
-                    absences=absences)
+    person = Person(working_pattern="1" * 14,
+                    agreements=(span(pattern, start=start, end_date=end),), absences=absences)
     days = month_days(2026, month)
-    expected = teleworked_days(pattern, start, end, 2026, month, absences)
+    expected = naive_days(pattern, start, end, 2026, month, absences)
     assert telework_days(person, days[0], days[-1], french_public_holidays(2026)) == expected
+    assert teleworked_days(pattern, start, end, 2026, month, absences) == expected
+
+
+def test_payroll_days_take_the_changes():
+    """A cancelled half-day leaves the month's payroll days; a move within the month does not."""
+    pattern = "11001100000000"
+    cancel = ChangeFact("cancel", "pm", MONDAY)
+    move = ChangeFact("move", "day", MONDAY + timedelta(days=2), MONDAY + timedelta(days=3))
+    plain = teleworked_days(pattern, date(2026, 1, 5), None, 2026, 10)
+    assert teleworked_days(pattern, date(2026, 1, 5), None, 2026, 10, changes=(cancel,)) == (
+        plain - Decimal("0.5"))
+    assert teleworked_days(pattern, date(2026, 1, 5), None, 2026, 10, changes=(move,)) == plain
 
 
 @settings(max_examples=100, deadline=None)

@@ -244,7 +244,7 @@ def test_notify_due_command(app, people, mail_outbox):
 
 def test_day_change_asked_then_decided(app, people, mail_outbox):
     with app.app_context():
-        make_agreement(employee_id=people["worker"], status="active", weekly_pattern="1100110000",
+        make_agreement(employee_id=people["worker"], status="active", weekly_pattern="11001100000000",
                        start_date=date(2026, 1, 5), adaptation_end_date=date(2026, 4, 5))
     client = _client(app, EMPLOYEE)
     monday = TODAY + timedelta(days=5)

@@ -42,8 +42,8 @@ def world(app, frozen_today):
         common = dict(status="active", start_date=date(2026, 1, 5),
                       adaptation_end_date=date(2026, 4, 5), allowance_scheme="per_day",
                       allowance_amount=Decimal("2.50"))
-        make_agreement(employee_id=alice.id, weekly_pattern="1100110000", **common)
-        make_agreement(employee_id=bruno.id, weekly_pattern="0000001111", place_id=centre.id,
+        make_agreement(employee_id=alice.id, weekly_pattern="11001100000000", **common)
+        make_agreement(employee_id=bruno.id, weekly_pattern="00000011110000", place_id=centre.id,
                        **common)
         return {"alice": alice.id, "bruno": bruno.id, "team": team.id}
 

@@ -71,11 +71,11 @@ def test_home_figures_agree_on_a_small_world(app, frozen_today, hr_client):
         b = make_employee(first_name="Bruno", last_name="Bernard")
         c = make_employee(first_name="Chloé", last_name="Cros")
         make_employee(first_name="Denis", last_name="Dupuy", is_active=False)
-        make_agreement(employee_id=a.id, status="active", weekly_pattern="0011000000",
+        make_agreement(employee_id=a.id, status="active", weekly_pattern="00110000000000",
                        start_date=date(2026, 1, 5), adaptation_end_date=date(2026, 4, 5))
-        make_agreement(employee_id=b.id, status="active", weekly_pattern="0010000000",
+        make_agreement(employee_id=b.id, status="active", weekly_pattern="00100000000000",
                        start_date=date(2026, 1, 5), adaptation_end_date=date(2026, 4, 5))
-        make_agreement(employee_id=c.id, status="draft", weekly_pattern="0011000000",
+        make_agreement(employee_id=c.id, status="draft", weekly_pattern="00110000000000",
                        start_date=TODAY + timedelta(days=30),
                        adaptation_end_date=TODAY + timedelta(days=120))
         make_request(request_date=TODAY - timedelta(days=45))

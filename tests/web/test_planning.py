@@ -58,10 +58,10 @@ def world(app, frozen_today):
         start = date(2026, 1, 5)
         common = dict(status="active", start_date=start, adaptation_end_date=date(2026, 4, 5),
                       allowance_scheme="per_day", allowance_amount=2)
-        make_agreement(employee_id=alice.id, weekly_pattern="1100110000", **common)
-        make_agreement(employee_id=bruno.id, weekly_pattern="0011000000", place_id=centre.id,
+        make_agreement(employee_id=alice.id, weekly_pattern="11001100000000", **common)
+        make_agreement(employee_id=bruno.id, weekly_pattern="00110000000000", place_id=centre.id,
                        **common)
-        make_agreement(employee_id=denis.id, weekly_pattern="0011000001", place_id=centre.id,
+        make_agreement(employee_id=denis.id, weekly_pattern="00110000010000", place_id=centre.id,
                        **common)
         from hrtele.models import Absence
 
