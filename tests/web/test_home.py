@@ -111,6 +111,7 @@ def test_demo_planning_shows_a_full_week_for_every_employee(app, frozen_today, h
         assert {r.employee_id for r in grid.rows} == employees
         absences = {(r.employee_id, r.absence_date) for r in db.session.execute(
             select(Absence.employee_id, Absence.absence_date))}
+        working = dict(db.session.execute(select(Employee.id, Employee.working_pattern)).all())
         agreements: dict[int, list[Agreement]] = {}
         for a in db.session.scalars(select(Agreement)):
             agreements.setdefault(a.employee_id, []).append(a)
@@ -120,19 +121,21 @@ def test_demo_planning_shows_a_full_week_for_every_employee(app, frozen_today, h
             for day in week:
                 for half in dp.HALVES:
                     cell = row.cells[(day, half)]
-                    if day.weekday() >= 5:
-                        expected = dp.OFF
-                    elif day in grid.holidays:
+                    slot = 2 * day.weekday() + (half == "pm")
+                    if day in grid.holidays:
                         expected = dp.HOLIDAY
+                    elif (working[row.employee_id] or "11111111110000")[slot] != "1":
+                        expected = dp.OFF
                     elif (row.employee_id, day) in absences:
                         expected = dp.ABSENT
                     else:
                         expected = dp.OFFICE
                         for a in agreements.get(row.employee_id, []):
-                            if _in_force(a, day) and week_pattern(a.weekly_pattern)[
-                                    2 * day.weekday() + (half == "pm")] != "0":
+                            code = week_pattern(a.weekly_pattern)[slot]
+                            if _in_force(a, day) and code != "0":
                                 expected = dp.TELEWORK
-                                assert cell.place_id == a.place_id
+                                assert cell.place_id == (a.place_id if code == "1"
+                                                         else a.second_place_id)
                     assert cell.kind == expected, (row.name, day, half)
                     teleworks = teleworks or expected == dp.TELEWORK
             teleworking_people += teleworks
