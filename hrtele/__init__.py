@@ -39,6 +39,7 @@ BLUEPRINT_MODULES = (
     "hrtele.planning.routes",
     "hrtele.planning.portal_routes",
     "hrtele.planning.ics_routes",
+    "hrtele.signatures.routes",
 )
 
 if TYPE_CHECKING:  # Flask stays out of sys.modules for the pure domain package

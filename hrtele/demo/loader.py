@@ -32,7 +32,12 @@ from hrtele.domain.dates import (
 )
 from hrtele.domain.notice import PHASE_ADAPTATION, PHASE_AFTER_ADAPTATION
 from hrtele.domain.notice import earliest_end as effective_end_date
-from hrtele.domain.pattern import EMPTY_PATTERN, SLOTS_PER_WEEK, describe_pattern
+from hrtele.domain.pattern import (
+    EMPTY_PATTERN,
+    SLOTS_PER_WEEK,
+    STANDARD_WORKING_WEEK,
+    describe_pattern,
+)
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import (
@@ -208,6 +213,7 @@ class _Builder:
         self.posts: dict[str, Post] = {}
         self.telecentres: dict[str, Place] = {}
         self.people: list[_Person] = []
+        self._weekend_worker = False
         self.named: dict[str, _Person] = {}
         self.hr_users: list[User] = []
         self.serial = 0
@@ -660,6 +666,31 @@ class _Builder:
             slots[2 * weekdays[-1] + self.rng.randint(0, 1)] = "1"
         return "".join(slots)
 
+    def _working_week(self, person: _Person, pattern: str) -> None:
+        """Part-time employees work fewer half-days; one full-timer works Tuesday to Saturday.
+
+        Chosen without drawing from the random generator (the rest of the demo stays the same)
+        and never on a half-day this agreement teleworks.
+        """
+        employee = person.employee
+        if employee.working_pattern != STANDARD_WORKING_WEEK:
+            return
+        rate = employee.working_time_rate or 100
+        if rate >= 100:
+            if not self._weekend_worker and pattern[:2] == "00" and pattern != EMPTY_PATTERN:
+                employee.working_pattern = "00111111111100"
+                self._weekend_worker = True
+            return
+        off = int((Decimal(100 - rate) / Decimal(10)).to_integral_value())  # half-days off
+        slots = list(STANDARD_WORKING_WEEK)
+        for index in range(9, -1, -1):  # from Friday afternoon backwards
+            if off == 0:
+                break
+            if pattern[index] == "0":
+                slots[index] = "0"
+                off -= 1
+        employee.working_pattern = "".join(slots)
+
     def _allowance(self, scheme: str) -> tuple[Decimal, Decimal | None]:
         return {
             "per_weekly_day": (Decimal("10.00"), None),
@@ -685,6 +716,7 @@ class _Builder:
         second_place = telecentre if plan.place == "home+tc" else None
         if second_place is not None:
             pattern = _last_day_at_second_place(pattern)
+        self._working_week(person, pattern)
         wished_place = main_place
         request = self._request(person, "accepted", days=days, pattern=pattern,
                                 place=wished_place, request_date=dates.request,

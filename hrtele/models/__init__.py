@@ -20,6 +20,7 @@ from hrtele.models.place import Place
 from hrtele.models.planning import CalendarFeed, DayChange, Team
 from hrtele.models.post import Post
 from hrtele.models.request import TeleworkRequest
+from hrtele.models.signature import SignatureEvidence, SignatureRequest
 from hrtele.models.user import Invitation, User, UserSession
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "Policy",
     "Post",
     "PriorityInformation",
+    "SignatureEvidence",
+    "SignatureRequest",
     "SignedScan",
     "Team",
     "TeleworkRequest",

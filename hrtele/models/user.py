@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +34,10 @@ class User(Base, TimestampMixin, VersionedMixin):
     )
     # Notifications: by e-mail as well as in the app (False: in the app only).
     notify_by_email: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # HR account allowed to sign documents for the employer (electronic signature circuit).
+    can_sign_for_employer: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     employee: Mapped[Employee | None] = relationship()
 

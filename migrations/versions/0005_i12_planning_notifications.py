@@ -1,7 +1,7 @@
 """Issue 12: teams, one-off day changes, calendar feeds, notifications and the e-mail preference.
 
 Revision ID: i12_planning_notifications
-Revises: 0003
+Revises: i14_signatures
 
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i12_planning_notifications'
-down_revision = '0003'
+down_revision = 'i14_signatures'
 branch_labels = None
 depends_on = None
 
