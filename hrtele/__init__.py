@@ -35,6 +35,10 @@ BLUEPRINT_MODULES = (
     "hrtele.allowances.routes",
     "hrtele.observatory.routes",
     "hrtele.imports.routes",
+    "hrtele.notifications.routes",
+    "hrtele.planning.routes",
+    "hrtele.planning.portal_routes",
+    "hrtele.planning.ics_routes",
     "hrtele.signatures.routes",
 )
 

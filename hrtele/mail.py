@@ -1,8 +1,9 @@
-"""Plain-text e-mail through SMTP, only when MAIL_SERVER is configured.
+"""E-mail through SMTP (plain text, optionally with an HTML alternative), only when
+MAIL_SERVER is configured.
 
 Sending never breaks the request: a failure is logged and reported as False so the
 caller can tell the user to hand the information over another way.
-Tests replace `deliver` (see tests/conftest.py) so nothing ever leaves the machine.
+Tests send to a real local SMTP server (aiosmtpd, tests/support/smtp.py) and read it back.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def mail_enabled() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, html: str | None = None) -> EmailMessage:
     """The message with its headers; ValueError for an unusable address or header."""
     if not _ADDRESS.match(to or "") or len(to) > 254:
         raise ValueError(f"adresse de destination invalide : {to!r}")
@@ -36,6 +37,8 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="hrtele")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body, charset="utf-8")
+    if html:
+        message.add_alternative(html, subtype="html", charset="utf-8")
     return message
 
 
@@ -52,12 +55,12 @@ def deliver(message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send one plain-text e-mail; True when handed to the server, False otherwise."""
+def send_mail(to: str, subject: str, body: str, html: str | None = None) -> bool:
+    """Send one e-mail (plain text, plus HTML when given); True when handed to the server."""
     if not mail_enabled():
         return False
     try:
-        message = build_message(to, subject, body)
+        message = build_message(to, subject, body, html)
         deliver(message)
     except (ValueError, OSError, smtplib.SMTPException) as exc:
         current_app.logger.warning("e-mail not sent to %r: %s", to, exc)

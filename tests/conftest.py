@@ -158,6 +158,8 @@ def app(backend, tmp_path, request, app_config, monkeypatch):
         uri = request.getfixturevalue("pg_migrated")
     config = base_config(uri)
     config.update(app_config)
+    # Any configured mail server becomes the real local one (tests set MAIL_PORT to opt out).
+    route_mail_to(config, request.getfixturevalue("smtp_server"))
     monkeypatch.setenv("HRTELE_INSTANCE_PATH", str(tmp_path / "instance"))
     application = create_app(config)
     # Templates are compiled once per test session, not once per test app.
@@ -224,14 +226,30 @@ def admin_client(app):
     return c
 
 
-@pytest.fixture(autouse=True)
-def mail_outbox(monkeypatch) -> list:
-    """E-mails the code hands to SMTP, captured here instead of sent (never leaves the test)."""
-    from hrtele import mail
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port, for the whole session."""
+    from tests.support.smtp import LocalSMTPServer
 
-    outbox: list = []
-    monkeypatch.setattr(mail, "deliver", outbox.append)
-    return outbox
+    server = LocalSMTPServer().start()
+    yield server
+    server.stop()
+
+
+def route_mail_to(config: dict, server) -> None:
+    """Point a configured MAIL_SERVER without an explicit port at the test SMTP server."""
+    if config.get("MAIL_SERVER") and "MAIL_PORT" not in config:
+        config["MAIL_SERVER"] = server.host
+        config["MAIL_PORT"] = server.port
+
+
+@pytest.fixture(autouse=True)
+def mail_outbox(smtp_server):
+    """The messages the test SMTP server received during this test (read back over SMTP)."""
+    from tests.support.smtp import Outbox
+
+    smtp_server.clear()
+    return Outbox(smtp_server)
 
 
 @pytest.fixture(autouse=True)

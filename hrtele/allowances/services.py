@@ -69,6 +69,7 @@ from hrtele.models import (
     Policy,
     User,
 )
+from hrtele.planning.services import agreement_changes
 from hrtele.web.labels import LABELS
 
 #: Agreements whose telework started at some point: they may owe an allowance for the month.
@@ -296,6 +297,7 @@ def compute_month(year: int, month: int) -> PayrollMonth:
     policy_scheme, policy_amount, default_cap = policy_allowance()
     references = _amendment_references(first, last)
     absences = _absences(first, last)
+    changes = agreement_changes(first, last)
     lines: dict[int, PayrollLine] = {}
     anomalies: list[str] = []
     cache: dict[tuple, MonthlyAllowance | str] = {}
@@ -340,8 +342,9 @@ def compute_month(year: int, month: int) -> PayrollMonth:
             month,
         )
         employee_absences = absences.get(r.employee_id, frozenset())
+        day_changes = changes.get(r.id, ())
         key = (r.allowance_scheme, r.allowance_amount, r.allowance_monthly_cap, pattern, start,
-               month_end, employee_absences, suspended)
+               month_end, employee_absences, suspended, day_changes)
         result = cache.get(key)
         if result is None:
             try:
@@ -358,7 +361,8 @@ def compute_month(year: int, month: int) -> PayrollMonth:
                     end_date=month_end,
                 )
                 result = monthly_allowance(
-                    terms, year, month, employee_absences, ceilings, suspended=suspended
+                    terms, year, month, employee_absences, ceilings, suspended=suspended,
+                    changes=day_changes,
                 )
             except ValueError as exc:
                 result = str(exc)

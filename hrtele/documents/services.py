@@ -47,6 +47,7 @@ from hrtele.models import (
     User,
 )
 from hrtele.models.base import utcnow
+from hrtele.notifications import events as notification_events
 
 __all__ = [
     "AMENDMENT_STATUSES",
@@ -229,6 +230,7 @@ def _store(
             "template_version": TEMPLATE_VERSION,
         },
     )
+    notification_events.document_issued(document)
     return document
 
 

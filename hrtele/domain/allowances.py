@@ -53,9 +53,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
 
+from hrtele.domain import planning
 from hrtele.domain.ceilings import Ceiling, ceiling_for, format_euros, load_default_ceilings
 from hrtele.domain.holidays import french_public_holidays
+from hrtele.domain.lifecycle import ACTIVE
 from hrtele.domain.pattern import pattern_days, telework_slots
+from hrtele.domain.planning import ChangeFact
 
 __all__ = [
     "NO_CEILING_LABEL",
@@ -200,26 +203,30 @@ def teleworked_days(
     year: int,
     month: int,
     absences: Iterable[date] = frozenset(),
+    changes: Iterable[ChangeFact] = (),
 ) -> Decimal:
-    """Days teleworked in a month: pattern half-days within [start, end], minus holidays and absences."""
-    slots = _parse_pattern(pattern)
+    """Days teleworked in a month: pattern half-days within [start, end], minus holidays and
+    absences, with the approved one-off day changes applied.
+
+    Counted by hrtele.domain.planning, the computation the planning grid and the calendar feeds
+    use, so the payroll's days are the planning's days.
+    """
+    _parse_pattern(pattern)
     _check_month(year, month)
     _check_period(start, end)
     absent = frozenset(absences)
     if any(type(d) is not date for d in absent):
         raise ValueError("Les absences doivent être des dates (sans heure).")
-    active = _active_range(start, end, year, month)
-    if active is None:
+    if _active_range(start, end, year, month) is None:
         return Decimal(0)
-    holidays = french_public_holidays(year)
-    half_days = 0
-    day = active[0]
-    while day <= active[1]:
-        weekday = day.weekday()
-        if day not in holidays and day not in absent:
-            half_days += slots[2 * weekday] + slots[2 * weekday + 1]
-        day += timedelta(days=1)
-    return Decimal(half_days) / 2
+    span = planning.AgreementSpan(agreement_id=0, status=ACTIVE, start=start,
+                                  weekly_pattern=pattern, end_date=end)
+    # Every half-day counts as worked here: the pattern alone says which ones are teleworked.
+    person = planning.Person(working_pattern="1" * planning.SLOTS_PER_WEEK, agreements=(span,),
+                             absences=absent, changes=tuple(changes))
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    return planning.telework_days(person, first, last, french_public_holidays(year))
 
 
 @dataclass(frozen=True)
@@ -383,8 +390,10 @@ def monthly_allowance(
     absences: Iterable[date] = frozenset(),
     ceilings: tuple[Ceiling, ...] | None = None,
     suspended: Iterable[date] = frozenset(),
+    changes: Iterable[ChangeFact] = (),
 ) -> MonthlyAllowance:
-    """Allowance of one month for the terms, with its exempt/excess split and ceiling label."""
+    """Allowance of one month for the terms, with its exempt/excess split and ceiling label
+    (approved one-off day changes move or remove telework days)."""
     _check_month(year, month)
     if ceilings is None:
         ceilings = load_default_ceilings()
@@ -392,7 +401,8 @@ def monthly_allowance(
     weekly = terms.weekly_days
     suspended = frozenset(suspended)
     days = teleworked_days(
-        terms.weekly_pattern, start, end, year, month, frozenset(absences) | suspended
+        terms.weekly_pattern, start, end, year, month, frozenset(absences) | suspended,
+        changes,
     )
     prorata = month_prorata(start, end, year, month, suspended)
 

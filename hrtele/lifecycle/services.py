@@ -40,6 +40,7 @@ from hrtele.models import (
     PriorityInformation,
     User,
 )
+from hrtele.notifications import events as notification_events
 
 PARIS = ZoneInfo("Europe/Paris")
 LABEL = "Cet accord"
@@ -524,6 +525,8 @@ def transition(
         {"event": event, "from": from_state, "to": target, "event_date": plan.event_date,
          **{k: v for k, v in changes.items() if k != "status"}},
     )
+    if event == lc.NOTIFY_END and agreement.ending_initiative != "employee":
+        notification_events.end_notified(agreement)
     return row
 
 

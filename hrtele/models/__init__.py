@@ -13,9 +13,11 @@ from hrtele.models.base import Base
 from hrtele.models.document import IssuedDocument, SignedScan
 from hrtele.models.employee import Employee
 from hrtele.models.imports import ImportBatch
+from hrtele.models.notification import Notification
 from hrtele.models.organisation import Category, Employer, Establishment, Policy
 from hrtele.models.payroll import PayrollExport, UrssafCeiling
 from hrtele.models.place import Place
+from hrtele.models.planning import CalendarFeed, DayChange, Team
 from hrtele.models.post import Post
 from hrtele.models.request import TeleworkRequest
 from hrtele.models.signature import SignatureEvidence, SignatureRequest
@@ -28,7 +30,9 @@ __all__ = [
     "AnnualInterview",
     "AuditEntry",
     "Base",
+    "CalendarFeed",
     "Category",
+    "DayChange",
     "Employee",
     "Employer",
     "EquipmentItem",
@@ -36,6 +40,7 @@ __all__ = [
     "ImportBatch",
     "Invitation",
     "IssuedDocument",
+    "Notification",
     "PayrollExport",
     "Place",
     "Policy",
@@ -44,6 +49,7 @@ __all__ = [
     "SignatureEvidence",
     "SignatureRequest",
     "SignedScan",
+    "Team",
     "TeleworkRequest",
     "UrssafCeiling",
     "User",

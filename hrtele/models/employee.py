@@ -56,6 +56,10 @@ class Employee(Base, TimestampMixin, VersionedMixin):
         ForeignKey("employees.id"), nullable=True, index=True
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Planning: the employee's team (teams.id; no relationship to keep this module first).
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id"), nullable=True, index=True
+    )
 
     post: Mapped[Post | None] = relationship()
     category: Mapped[Category | None] = relationship()

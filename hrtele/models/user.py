@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hrtele.models.base import Base, TimestampMixin, VersionedMixin, utcnow
@@ -31,6 +32,8 @@ class User(Base, TimestampMixin, VersionedMixin):
     password_changed_dt: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True
     )
+    # Notifications: by e-mail as well as in the app (False: in the app only).
+    notify_by_email: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     # HR account allowed to sign documents for the employer (electronic signature circuit).
     can_sign_for_employer: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()

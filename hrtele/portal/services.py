@@ -54,6 +54,7 @@ from hrtele.models import (
     UserSession,
 )
 from hrtele.models.base import utcnow
+from hrtele.notifications import events as notification_events
 from hrtele.places.services import describe_schedule_of
 from hrtele.requests.services import create_request, request_violations
 from hrtele.web.filters import number_fr
@@ -241,6 +242,7 @@ def acknowledge_document(document: IssuedDocument, actor: User | None) -> bool:
         actor,
         {"acknowledged_dt": [None, now.isoformat()]},
     )
+    notification_events.document_acknowledged(document)
     return True
 
 
@@ -362,6 +364,7 @@ def submit_request(
     if note is not None:
         warnings.append(note)
     req = create_request(values, actor, confirm_warnings=True, today=today)
+    notification_events.request_submitted(req)
     return req, warnings
 
 
@@ -492,6 +495,7 @@ def request_end(
             **{k: v for k, v in changes.items() if k != "status"},
         },
     )
+    notification_events.end_requested(agreement)
     return agreement
 
 

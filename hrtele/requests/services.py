@@ -36,6 +36,7 @@ from hrtele.editing import BusinessRuleError, assign, check_version
 from hrtele.extensions import db
 from hrtele.models import Agreement, Employee, Place, TeleworkRequest, User
 from hrtele.models.base import utcnow
+from hrtele.notifications import events as notification_events
 from hrtele.places.services import create_place, place_allowed_for
 from hrtele.web.filters import date_fr, number_fr
 from hrtele.web.labels import LABELS
@@ -357,6 +358,8 @@ def _decide(req: TeleworkRequest, event: str, decision_date: date | None,
         req.decided_dt = utcnow()
     db.session.flush()
     record("transition", req.__tablename__, req.id, actor, changes)
+    if event in (ACCEPT, REFUSE):
+        notification_events.request_decided(req)
     return req
 
 

@@ -14,6 +14,7 @@ CSP = (
 
 NAV_HR = (
     ("todo.index", "À faire"),
+    ("planning.index", "Planning"),
     ("requests.index", "Demandes"),
     ("agreements.index", "Accords"),
     ("employees.index", "Salariés"),

@@ -1,61 +1,21 @@
-"""`flask send-reminders`: the « À faire » digest e-mailed to HR; nothing ever leaves the test."""
+"""`flask send-reminders`: the « À faire » digest e-mailed to HR through the local test SMTP server."""
 
 from __future__ import annotations
-
-import smtplib
 
 import pytest
 from sqlalchemy import select
 
-from hrtele import mail
 from hrtele.extensions import db
 from hrtele.models import AuditEntry
 from tests.factories import make_request, make_user
 from tests.web.test_todo import EXPECTED, todo_data
-
-REAL_DELIVER = mail.deliver  # conftest's autouse mail_outbox replaces it in every test
-
-
-class FakeSMTP:
-    """Stands in for smtplib.SMTP: records what would have been sent."""
-
-    sent: list = []
-    connections: list = []
-
-    def __init__(self, host, port=0, timeout=None):
-        FakeSMTP.connections.append((host, port))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def starttls(self):
-        pass
-
-    def login(self, user, password):
-        pass
-
-    def send_message(self, message):
-        FakeSMTP.sent.append(message)
-
-
-@pytest.fixture
-def fake_smtp(monkeypatch):
-    """Replace smtplib.SMTP for the duration of the test (and use the real deliver())."""
-    FakeSMTP.sent = []
-    FakeSMTP.connections = []
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    monkeypatch.setattr(mail, "deliver", REAL_DELIVER)
-    return FakeSMTP
 
 
 def run(app, *args):
     return app.test_cli_runner().invoke(args=["send-reminders", *args])
 
 
-def test_digest_is_sent_to_every_active_hr_account(app, fake_smtp):
+def test_digest_is_sent_to_every_active_hr_account(app, mail_outbox):
     with app.app_context():
         todo_data()
         make_user(email="rh-a@example.test", role="hr")
@@ -65,9 +25,10 @@ def test_digest_is_sent_to_every_active_hr_account(app, fake_smtp):
     result = run(app, "--date", "10/01/2027")
     assert result.exit_code == 0, result.output
     assert "rappel envoyé à 2 destinataire(s)" in result.output
-    assert sorted(m["To"] for m in fake_smtp.sent) == ["admin-b@example.test", "rh-a@example.test"]
-    assert fake_smtp.connections[0][0] == "mail.invalid"
-    message = fake_smtp.sent[0]
+    assert sorted(m["To"] for m in mail_outbox) == ["admin-b@example.test", "rh-a@example.test"]
+    assert sorted(r for e in mail_outbox.envelopes for r in e.rcpt_tos) == [
+        "admin-b@example.test", "rh-a@example.test"]
+    message = mail_outbox[0]
     assert message["Subject"] == "Télétravail : points à traiter au 10/01/2027"
     body = message.get_content()
     for title, line in EXPECTED.items():
@@ -114,15 +75,20 @@ class TestWithoutMailServer:
         assert mail_outbox == []
 
 
-def test_bad_date_and_failed_delivery(app, monkeypatch):
+def test_bad_date_is_refused(app):
     with app.app_context():
         make_request()
     result = run(app, "--date", "31/02/2027")
     assert result.exit_code != 0 and "Date impossible" in result.output
-    def broken(_message):
-        raise smtplib.SMTPException("serveur indisponible")
 
-    monkeypatch.setattr(mail, "deliver", broken)
+
+@pytest.mark.parametrize("app_config", [{"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1,
+                                         "MAIL_TIMEOUT": 1}])
+def test_failed_delivery_is_reported(app, mail_outbox):
+    """A server that refuses the connection (closed local port): the command says who missed it."""
+    with app.app_context():
+        make_request()
     result = run(app, "--date", "10/01/2027", "--to", "rh@example.test")
     assert result.exit_code != 0
     assert "Échec de l'envoi à : rh@example.test" in result.output
+    assert mail_outbox == []

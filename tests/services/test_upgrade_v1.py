@@ -107,6 +107,7 @@ def _postgresql_v1(tmp_path, app_factory) -> tuple[str, sa.Engine]:
                     )
                 )
     source.close()
+    engine.dispose()  # a pooled connection left open would warn later, in another test
     return url, admin
 
 

@@ -208,6 +208,26 @@ RULES: dict[str, Rule] = {
         f"portal-document-{who}",
         lambda s: __import__("tests.web.test_portal", fromlist=["make_document"])
         .make_document(s.employee(who)).id)}),
+    # --- notifications, planning, day changes, calendar feeds (issue 12) ------------------------
+    "notifications.index": Rule("login"),
+    "notifications.mark_all": Rule("login"),
+    "notifications.preference": Rule("login"),
+    "notifications.open_one": Rule("employee_own",
+                                   ids=lambda s, who: {"notification_id": s.notification(who)}),
+    "planning.index": Rule("hr"),
+    "planning.export_csv": Rule("hr"),
+    "planning.export_pdf": Rule("hr"),
+    "planning.teams": Rule("hr"),
+    "planning.team": Rule("hr", ids=lambda s, who: {"team_id": s.team()}),
+    "planning.calendars": Rule("hr"),
+    "planning.day_changes": Rule("hr"),
+    "planning.decide_change": Rule("hr", ids=lambda s, who: {"change_id": s.day_change(who)}),
+    "portal_days.index": Rule("employee_own"),
+    "portal_days.ask": Rule("employee_own"),
+    "portal_days.calendar": Rule("employee_own"),
+    "portal_days.withdraw": Rule("employee_own",
+                                 ids=lambda s, who: {"change_id": s.day_change(who)}),
+    "ics.feed": Rule("public", ids=lambda s, who: {"token": s.feed_token(who)}),
 }
 
 
@@ -326,6 +346,53 @@ class Seed:
             return row.id
 
         return self.memo(f"document-{who}", build)
+
+    def notification(self, who: str) -> int:
+        def build(s):
+            from hrtele.models import Notification
+
+            row = Notification(user_id=s.user(who), key=f"matrice-{who}", kind="request_new",
+                               title="Matrice", body="", url="/")
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+        return self.memo(f"notification-{who}", build)
+
+    def team(self) -> int:
+        def build(s):
+            from hrtele.models import Team
+
+            row = Team(name="Équipe matrice", min_on_site=1)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+        return self.memo("team", build)
+
+    def day_change(self, who: str) -> int:
+        def build(s):
+            from hrtele.models import DayChange
+
+            row = DayChange(employee_id=s.employee(who), agreement_id=s.agreement(who),
+                            kind="cancel", half="day", from_date=date(2026, 10, 5),
+                            status="pending")
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+        return self.memo(f"day-change-{who}", build)
+
+    def feed_token(self, who: str) -> str:
+        def build(s):
+            from hrtele.models import User
+            from hrtele.planning.feeds import create_feed
+
+            token = create_feed(db.session.get(User, s.user(who)), "personal")
+            db.session.commit()
+            return token
+
+        return self.memo(f"feed-{who}", build)
 
     def scan(self, who: str) -> int:
         def build(s):
