@@ -35,6 +35,7 @@ BLUEPRINT_MODULES = (
     "hrtele.allowances.routes",
     "hrtele.observatory.routes",
     "hrtele.imports.routes",
+    "hrtele.campaigns.routes",
 )
 
 if TYPE_CHECKING:  # Flask stays out of sys.modules for the pure domain package
@@ -95,8 +96,14 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr")
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    if app.config.get("REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        # Several instances share one Redis: the log-in throttling counts across all of them.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     limiter.init_app(app)
     login_manager.init_app(app)
+    from hrtele import jobs
+
+    jobs.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

@@ -10,6 +10,7 @@ from hrtele.models.agreement import (
 )
 from hrtele.models.audit import AuditEntry
 from hrtele.models.base import Base
+from hrtele.models.campaign import Campaign, CampaignItem
 from hrtele.models.document import IssuedDocument, SignedScan
 from hrtele.models.employee import Employee
 from hrtele.models.imports import ImportBatch
@@ -27,6 +28,8 @@ __all__ = [
     "AnnualInterview",
     "AuditEntry",
     "Base",
+    "Campaign",
+    "CampaignItem",
     "Category",
     "Employee",
     "Employer",
