@@ -14,10 +14,10 @@ from typing import Any
 from flask import current_app
 
 from hrtele.documents import services as documents
+from hrtele.documents.snapshots import Snapshot
 from hrtele.domain import campaigns as domain
 from hrtele.domain import dates
 from hrtele.domain import lifecycle as lc
-from hrtele.documents.snapshots import Snapshot
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.lifecycle import services as lifecycle
