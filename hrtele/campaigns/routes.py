@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -12,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from sqlalchemy import select
@@ -207,7 +207,20 @@ def archive(campaign_id: int):
     spool, count = services.zip_file(campaign)
     record("download", "campaigns", campaign.id, current_actor(), {"documents": count})
     db.session.commit()
-    response = send_file(spool, mimetype="application/zip", as_attachment=True,
-                         download_name=f"campagne-{campaign.id}-documents.zip")
+    size = spool.seek(0, 2)
+    spool.seek(0)
+
+    def chunks():
+        try:
+            while block := spool.read(256 * 1024):
+                yield block
+        finally:
+            spool.close()
+
+    response = Response(chunks(), mimetype="application/zip")
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="campagne-{campaign_id}-documents.zip"'
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
