@@ -135,3 +135,23 @@ def test_employees_are_refused(app, client, agreements):
     assert client.post("/campagnes/nouvelle", data={"kind": "amendment",
                                                     "agreement_id": "1"}).status_code in (403, 404)
     assert _count(app, Campaign) == 0
+
+
+@pytest.mark.parametrize("app_config", [{"HUEY_IMMEDIATE": False, "MAIL_SERVER": "smtp.example.test"}])
+def test_without_a_worker_the_web_works_and_says_jobs_wait(app, hr_client, mail_outbox):
+    from hrtele.jobs import queue
+
+    with app.app_context():
+        from hrtele.mail import queue_mail
+
+        assert queue_mail("quelquun@example.test", "Objet", "Corps") is True
+        assert queue.huey.pending_count() == 1
+    queue._status_cache.clear()
+    page = hr_client.get("/campagnes/")
+    assert page.status_code == 200
+    assert "1 tâche(s) en attente" in page_text(page)
+    assert mail_outbox == []  # nothing sent until a worker runs the job
+    with app.app_context():
+        queue.beat()  # a worker shows up
+    queue._status_cache.clear()
+    assert "tâche(s) en attente" not in page_text(hr_client.get("/campagnes/"))
