@@ -101,9 +101,10 @@ def _init_extensions(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     limiter.init_app(app)
     login_manager.init_app(app)
-    from hrtele import jobs
+    from hrtele import cache, jobs
 
     jobs.init_app(app)
+    cache.install()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

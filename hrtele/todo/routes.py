@@ -6,6 +6,9 @@ from flask import Blueprint, abort, current_app, render_template
 
 from hrtele import clock
 from hrtele.auth.access import require_hr
+from hrtele.cache import cached
+from hrtele.database import writes_on_get
+from hrtele.extensions import db
 from hrtele.todo import services
 from hrtele.web.pagination import Page, requested_page
 
@@ -13,11 +16,17 @@ bp = Blueprint("todo", __name__, url_prefix="/a-faire")
 bp.before_request(require_hr)
 
 
+writes_on_get("todo.index")  # stores the sections when the data changed
+
+
 @bp.route("/")
 def index():
     """Every kind of item, with its count and the most urgent lines."""
     today = clock.today()
-    return render_template("todo/index.html", sections=services.sections(today), today=today)
+    # Computed once per data change (and per day) and stored: every instance shares it.
+    found = cached(f"todo:{today.isoformat()}", lambda: services.sections(today))
+    db.session.commit()
+    return render_template("todo/index.html", sections=found, today=today)
 
 
 @bp.route("/<key>")

@@ -25,6 +25,7 @@ from hrtele.lifecycle.services import (
     INTERVIEW_STATES,
     _candidates_stmt,
     fmt,
+    priority_people_stmt,
 )
 from hrtele.models import (
     Agreement,
@@ -68,8 +69,11 @@ class _Kind:
     key: str
     title: str
     help: str
-    stmt: Callable[[date], Select]
+    stmt: Callable[[date], Select] | None
     item: Callable[[Any, date], Item]
+    # Sections whose rows are pairs (priority return) count and page without listing them all.
+    counter: Callable[[date], int] | None = None
+    window: Callable[[date, int, int], tuple[int, list[Any]]] | None = None
 
 
 def _name(row: Any) -> str:
@@ -152,17 +156,20 @@ def _to_issue_item(row: Any, today: date) -> Item:
 
 
 def _unsigned_stmt(today: date) -> Select:
-    issued = (
-        select(AgreementEvent.agreement_id, func.max(AgreementEvent.event_date).label("issued_on"))
-        .where(AgreementEvent.event.in_((lc.ISSUE, lc.REISSUE)))
-        .group_by(AgreementEvent.agreement_id)
-        .subquery()
+    # Correlated per issued agreement (index on agreement_events.agreement_id): the cost
+    # follows the issued agreements, not the whole event history.
+    issued_on = (
+        select(func.max(AgreementEvent.event_date))
+        .where(AgreementEvent.agreement_id == Agreement.id,
+               AgreementEvent.event.in_((lc.ISSUE, lc.REISSUE)))
+        .correlate(Agreement)
+        .scalar_subquery()
+        .label("issued_on")
     )
     return (
-        _with_employee(select(*_agreement_cols(), issued.c.issued_on, Agreement.start_date))
-        .outerjoin(issued, issued.c.agreement_id == Agreement.id)
+        _with_employee(select(*_agreement_cols(), issued_on, Agreement.start_date))
         .where(Agreement.status == lc.ISSUED)
-        .order_by(issued.c.issued_on, Agreement.id)
+        .order_by(issued_on, Agreement.id)
     )
 
 
@@ -382,8 +389,13 @@ def _priority_stmt(today: date) -> Select:
                PriorityInformation.employee_id == Employee.id)
         .exists()
     )
+    other_post = aliased(Post)
+    vacant = select(other_post.id).where(other_post.is_vacant.is_(True),
+                                         other_post.is_eligible.is_(False))
     return (
         _candidates_stmt()
+        # Nothing to scan while no non-telework post is vacant (the usual case).
+        .where(vacant.exists())
         .with_only_columns(Post.id.label("post_id"), Post.code, Post.title,
                            Employee.id.label("employee_id"), Employee.first_name,
                            Employee.last_name)
@@ -392,6 +404,93 @@ def _priority_stmt(today: date) -> Select:
         .distinct()
         .order_by(Post.code, Employee.last_name, Employee.first_name)
     )
+
+
+def _vacant_posts() -> list[Any]:
+    """Vacant non-telework posts that have a category, by code."""
+    return list(db.session.execute(
+        select(Post.id, Post.code, Post.title, Post.category_id)
+        .where(Post.is_vacant.is_(True), Post.is_eligible.is_(False),
+               Post.category_id.is_not(None))
+        .order_by(Post.code, Post.id)
+    ))
+
+
+def _priority_counts(posts: list[Any]) -> dict[int, int]:
+    """{vacant post id: employees with priority not informed of it}, in three grouped queries.
+
+    The (post, employee) pairs grow as vacant posts x candidates: they are counted, not listed:
+    candidates of the post's category, minus those whose own post it is, minus those informed.
+    """
+    if not posts:
+        return {}
+    people = priority_people_stmt().subquery()
+    per_category = dict(db.session.execute(
+        select(people.c.category_id, func.count()).group_by(people.c.category_id)).all())
+    ids = [p.id for p in posts]
+    own = dict(db.session.execute(
+        select(Post.id, func.count())
+        .join(people, and_(people.c.own_post_id == Post.id,
+                           people.c.category_id == Post.category_id))
+        .where(Post.id.in_(ids)).group_by(Post.id)).all())
+    informed_pairs = (
+        select(PriorityInformation.post_id, PriorityInformation.employee_id)
+        .join(Post, Post.id == PriorityInformation.post_id)
+        .join(people, and_(people.c.employee_id == PriorityInformation.employee_id,
+                           people.c.category_id == Post.category_id))
+        .where(Post.id.in_(ids),
+               or_(people.c.own_post_id.is_(None), people.c.own_post_id != Post.id))
+        .distinct()
+        .subquery()
+    )
+    informed = dict(db.session.execute(
+        select(informed_pairs.c.post_id, func.count()).group_by(informed_pairs.c.post_id)).all())
+    return {
+        p.id: per_category.get(p.category_id, 0) - own.get(p.id, 0) - informed.get(p.id, 0)
+        for p in posts
+    }
+
+
+def _priority_count(today: date) -> int:
+    return sum(_priority_counts(_vacant_posts()).values())
+
+
+def _priority_window(today: date, offset: int, limit: int) -> tuple[int, list[Any]]:
+    """(total, rows of one window) ordered by post code then name, in a constant number of
+    queries: the counts per post tell which posts the window covers, one query lists them."""
+    posts = _vacant_posts()
+    counts = _priority_counts(posts)
+    total = sum(counts.values())
+    window: list[int] = []
+    skip, position = None, 0
+    for post in posts:
+        n = counts.get(post.id, 0)
+        if n and position + n > offset and position < offset + limit:
+            window.append(post.id)
+            if skip is None:
+                skip = offset - position
+        position += n
+    if not window:
+        return total, []
+    people = priority_people_stmt().subquery()
+    informed = (
+        select(PriorityInformation.id)
+        .where(PriorityInformation.post_id == Post.id,
+               PriorityInformation.employee_id == people.c.employee_id)
+        .exists()
+    )
+    rows = db.session.execute(
+        select(Post.id.label("post_id"), Post.code, Post.title, people.c.employee_id,
+               people.c.first_name, people.c.last_name)
+        .join(people, people.c.category_id == Post.category_id)
+        .where(Post.id.in_(window),
+               or_(people.c.own_post_id.is_(None), people.c.own_post_id != Post.id),
+               ~informed)
+        .order_by(Post.code, Post.id, people.c.last_name, people.c.first_name,
+                  people.c.employee_id)
+        .limit(limit).offset(skip or 0)
+    )
+    return total, list(rows)
 
 
 def _priority_item(row: Any, today: date) -> Item:
@@ -435,7 +534,8 @@ KINDS: tuple[_Kind, ...] = (
           _circumstances_stmt, _circumstances_item),
     _Kind("priorite", "Priorité de retour : salariés à informer",
           "Salariés prioritaires pour un poste vacant sans télétravail et pas encore informés "
-          "(C. trav. L1222-10 3°, 2012).", _priority_stmt, _priority_item),
+          "(C. trav. L1222-10 3°, 2012).", None, _priority_item,
+          counter=_priority_count, window=_priority_window),
 )
 KINDS_BY_KEY: dict[str, _Kind] = {k.key: k for k in KINDS}
 
@@ -445,16 +545,23 @@ def _count(stmt: Select) -> int:
 
 
 def count(key: str, today: date) -> int:
-    """Number of items of one section (one query)."""
-    return _count(KINDS_BY_KEY[key].stmt(today))
+    """Number of items of one section (one query, a few for the priority section)."""
+    kind = KINDS_BY_KEY[key]
+    if kind.counter is not None:
+        return kind.counter(today)
+    return _count(kind.stmt(today))
 
 
 def section(key: str, today: date, page: int = 1, per_page: int = PREVIEW_ROWS) -> Section:
-    """One section: total count and one page of items (two queries)."""
+    """One section: total count and one page of items (two queries, a few for priority)."""
     kind = KINDS_BY_KEY[key]
-    stmt = kind.stmt(today)
-    total = _count(stmt)
-    rows = db.session.execute(stmt.limit(per_page).offset((max(page, 1) - 1) * per_page))
+    offset = (max(page, 1) - 1) * per_page
+    if kind.window is not None:
+        total, rows = kind.window(today, offset, per_page)
+    else:
+        stmt = kind.stmt(today)
+        total = _count(stmt)
+        rows = db.session.execute(stmt.limit(per_page).offset(offset))
     return Section(kind.key, kind.title, kind.help, total, [kind.item(r, today) for r in rows])
 
 
