@@ -168,9 +168,9 @@ def _postgres_database(base: str) -> tuple[str, callable]:
 
 def run_one(backend: str, n: int, runs: int) -> None:
     """Build the dataset on one backend and print the table of pages."""
+    from bench_observatory import build_dataset
     from flask_migrate import upgrade
 
-    from bench_observatory import build_dataset
     from hrtele import clock, create_app
     from hrtele.extensions import db
     from tests.conftest import base_config

@@ -118,3 +118,21 @@ def run_campaign(campaign_id: int) -> int:
             delay = max(1.0, (expiry - clock.now_utc()).total_seconds() + 1)
             run_campaign.schedule((campaign_id,), delay=delay)
     return processed
+
+
+@job()
+def optimize_database() -> str:
+    """Refresh the query planner's statistics (SQLite; PostgreSQL's autovacuum does it)."""
+    from hrtele.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        return "skipped"
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA optimize=0x10002")
+    return "done"
+
+
+@huey.periodic_task(crontab(hour="2", minute="15"), name="nightly_optimize")
+def nightly_optimize() -> None:
+    """Every night: keep SQLite's planner statistics fresh as the tables grow."""
+    optimize_database()

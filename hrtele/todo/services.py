@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from flask import has_request_context, url_for
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, and_, func, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
 from hrtele.domain import dates
@@ -211,7 +212,11 @@ def _adaptation_item(row: Any, today: date) -> Item:
 
 def _interviews_stmt(today: date) -> Select:
     due = Agreement.annual_interview_due_date
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    indexed = union(select(Agreement.id).where(due.is_(None)),
+                    select(Agreement.id).where(due <= horizon))
     return _with_employee(select(*_agreement_cols(), due, Agreement.start_date)).where(
+        Agreement.id.in_(indexed),
         Agreement.status.in_(INTERVIEW_STATES),
         Agreement.kind == "regular",
         or_(due.is_(None), due <= today + timedelta(days=HORIZON_DAYS)),
@@ -246,6 +251,13 @@ def _attestations_stmt(today: date) -> Select:
     if policy.electrical_statement_required:
         problems.append(and_(Agreement.electrical_statement_date.is_(None),
                              or_(place.id.is_(None), place.kind == "home")))
+    # The union of the indexed predicates (a superset of the problems) lets the database
+    # start from the few agreements concerned instead of every running one.
+    indexed = [select(Agreement.id).where(Agreement.insurance_expiry_date <= horizon)]
+    if policy.insurance_required:
+        indexed.append(select(Agreement.id).where(Agreement.insurance_received_date.is_(None)))
+    if policy.electrical_statement_required:
+        indexed.append(select(Agreement.id).where(Agreement.electrical_statement_date.is_(None)))
     return (
         _with_employee(select(*_agreement_cols(), Agreement.status,
                               Agreement.insurance_received_date, Agreement.insurance_expiry_date,
@@ -255,7 +267,9 @@ def _attestations_stmt(today: date) -> Select:
                               literal(policy.electrical_statement_required)
                               .label("electrical_required")))
         .outerjoin(place, place.id == Agreement.place_id)
-        .where(Agreement.status.in_(ATTESTATION_STATES), Agreement.kind == "regular",
+        .where(Agreement.id.in_(union(*indexed)) if len(indexed) > 1
+               else Agreement.id.in_(indexed[0]),
+               Agreement.status.in_(ATTESTATION_STATES), Agreement.kind == "regular",
                or_(*problems))
         .order_by(Employee.last_name, Employee.first_name, Agreement.id)
     )
@@ -416,81 +430,95 @@ def _vacant_posts() -> list[Any]:
     ))
 
 
-def _priority_counts(posts: list[Any]) -> dict[int, int]:
-    """{vacant post id: employees with priority not informed of it}, in three grouped queries.
+@dataclass
+class _PriorityData:
+    """Vacant posts, the employees with priority by category, and the informed pairs."""
 
-    The (post, employee) pairs grow as vacant posts x candidates: they are counted, not listed:
-    candidates of the post's category, minus those whose own post it is, minus those informed.
-    """
-    if not posts:
-        return {}
-    people = priority_people_stmt().subquery()
-    per_category = dict(db.session.execute(
-        select(people.c.category_id, func.count()).group_by(people.c.category_id)).all())
-    ids = [p.id for p in posts]
-    own = dict(db.session.execute(
-        select(Post.id, func.count())
-        .join(people, and_(people.c.own_post_id == Post.id,
-                           people.c.category_id == Post.category_id))
-        .where(Post.id.in_(ids)).group_by(Post.id)).all())
-    informed_pairs = (
-        select(PriorityInformation.post_id, PriorityInformation.employee_id)
-        .join(Post, Post.id == PriorityInformation.post_id)
-        .join(people, and_(people.c.employee_id == PriorityInformation.employee_id,
-                           people.c.category_id == Post.category_id))
-        .where(Post.id.in_(ids),
-               or_(people.c.own_post_id.is_(None), people.c.own_post_id != Post.id))
-        .distinct()
-        .subquery()
-    )
-    informed = dict(db.session.execute(
-        select(informed_pairs.c.post_id, func.count()).group_by(informed_pairs.c.post_id)).all())
-    return {
-        p.id: per_category.get(p.category_id, 0) - own.get(p.id, 0) - informed.get(p.id, 0)
-        for p in posts
-    }
+    posts: list[Any]
+    by_category: dict[int, list[Any]]
+    informed: set[tuple[int, int]]
+
+    def eligible(self, post: Any, person: Any) -> bool:
+        """True when the (post, employee) pair is still to be informed."""
+        return person.own_post_id != post.id and (post.id, person.employee_id) not in self.informed
+
+    def count(self, post: Any) -> int:
+        """Pairs of the post still to inform, without listing them: candidates of the
+        category, minus those whose own post it is, minus those informed."""
+        people = self.by_category.get(post.category_id, [])
+        own = sum(1 for p in self.own_posts.get(post.id, ()) if p.category_id == post.category_id)
+        told = sum(1 for (post_id, employee_id) in self.informed_by_post.get(post.id, ())
+                   if self._in_category(employee_id, post))
+        return len(people) - own - told
+
+    def __post_init__(self) -> None:
+        self.own_posts: dict[int, list[Any]] = {}
+        self.index: dict[int, Any] = {}
+        for people in self.by_category.values():
+            for person in people:
+                self.index[person.employee_id] = person
+                if person.own_post_id is not None:
+                    self.own_posts.setdefault(person.own_post_id, []).append(person)
+        self.informed_by_post: dict[int, list[tuple[int, int]]] = {}
+        for pair in self.informed:
+            self.informed_by_post.setdefault(pair[0], []).append(pair)
+
+    def _in_category(self, employee_id: int, post: Any) -> bool:
+        person = self.index.get(employee_id)
+        return (person is not None and person.category_id == post.category_id
+                and person.own_post_id != post.id)
+
+
+def _priority_data() -> _PriorityData:
+    """Three queries whatever the size: vacant posts, people with priority, informed pairs."""
+    posts = _vacant_posts()
+    by_category: dict[int, list[Any]] = {}
+    if posts:
+        people = db.session.execute(
+            priority_people_stmt().order_by(None)
+        ).all()
+        for person in sorted(people, key=lambda r: (r.last_name, r.first_name, r.employee_id)):
+            if person.category_id is not None:
+                by_category.setdefault(person.category_id, []).append(person)
+        informed = {
+            (row.post_id, row.employee_id)
+            for row in db.session.execute(
+                select(PriorityInformation.post_id, PriorityInformation.employee_id)
+                .where(PriorityInformation.post_id.in_([p.id for p in posts]))
+            )
+        }
+    else:
+        informed = set()
+    return _PriorityData(posts, by_category, informed)
 
 
 def _priority_count(today: date) -> int:
-    return sum(_priority_counts(_vacant_posts()).values())
+    data = _priority_data()
+    return sum(data.count(post) for post in data.posts)
 
 
 def _priority_window(today: date, offset: int, limit: int) -> tuple[int, list[Any]]:
-    """(total, rows of one window) ordered by post code then name, in a constant number of
-    queries: the counts per post tell which posts the window covers, one query lists them."""
-    posts = _vacant_posts()
-    counts = _priority_counts(posts)
-    total = sum(counts.values())
-    window: list[int] = []
-    skip, position = None, 0
-    for post in posts:
-        n = counts.get(post.id, 0)
-        if n and position + n > offset and position < offset + limit:
-            window.append(post.id)
-            if skip is None:
-                skip = offset - position
-        position += n
-    if not window:
-        return total, []
-    people = priority_people_stmt().subquery()
-    informed = (
-        select(PriorityInformation.id)
-        .where(PriorityInformation.post_id == Post.id,
-               PriorityInformation.employee_id == people.c.employee_id)
-        .exists()
-    )
-    rows = db.session.execute(
-        select(Post.id.label("post_id"), Post.code, Post.title, people.c.employee_id,
-               people.c.first_name, people.c.last_name)
-        .join(people, people.c.category_id == Post.category_id)
-        .where(Post.id.in_(window),
-               or_(people.c.own_post_id.is_(None), people.c.own_post_id != Post.id),
-               ~informed)
-        .order_by(Post.code, Post.id, people.c.last_name, people.c.first_name,
-                  people.c.employee_id)
-        .limit(limit).offset(skip or 0)
-    )
-    return total, list(rows)
+    """(total, rows of one window) ordered by post code then name, in three queries."""
+    data = _priority_data()
+    total, rows = 0, []
+    for post in data.posts:
+        n = data.count(post)
+        if n and total + n > offset and len(rows) < limit:
+            skip = max(0, offset - total)
+            for person in data.by_category.get(post.category_id, []):
+                if not data.eligible(post, person):
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                rows.append(SimpleNamespace(
+                    post_id=post.id, code=post.code, title=post.title,
+                    employee_id=person.employee_id, first_name=person.first_name,
+                    last_name=person.last_name))
+                if len(rows) >= limit:
+                    break
+        total += n
+    return total, rows
 
 
 def _priority_item(row: Any, today: date) -> Item:
