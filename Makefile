@@ -55,6 +55,9 @@ bench: install-bench
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_download.py
 	$(BIN)/python bench/bench_observatory.py
+	$(BIN)/python bench/bench_bulk.py
+	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_scale.py
 
 # Source strings are French; an English catalogue starts from this template:
 #   .venv/bin/pybabel init -i hrtele/translations/messages.pot -d hrtele/translations -l en

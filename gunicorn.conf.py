@@ -11,7 +11,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, (os.cpu_count() or 1) 
 worker_class = "sync"
 timeout = 60
 graceful_timeout = 20
-accesslog = "-"
+accesslog = os.environ.get("HRTELE_ACCESS_LOG", "-") or None
 errorlog = "-"
 # Requests behind a reverse proxy: only the proxy's address may set X-Forwarded-*; the app
 # itself trusts PROXY_FIX_X_FOR hops (werkzeug ProxyFix), see README « Production ».
