@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from huey import Huey
+from huey import signals as huey_signals
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 if TYPE_CHECKING:
@@ -22,6 +23,12 @@ huey = Huey("hrtele", results=False, storage_class=MemoryStorage)
 
 _worker_app: Flask | None = None
 _status_cache: dict[str, Any] = {}
+
+
+@huey.signal(huey_signals.SIGNAL_ENQUEUED)
+def _forget_status(_signal: str, _task: Any, *_args: Any) -> None:
+    # This process just queued a job: its cached queue status is out of date.
+    _status_cache.clear()
 
 
 def storage_for(config: dict[str, Any], instance_path: str) -> tuple[type, dict[str, Any]]:

@@ -1,0 +1,47 @@
+"""Jobs run inline (immediate mode): e-mails through hrtele.mail.deliver, the daily reminder
+digest once a day whatever the number of workers, the planner statistics job."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from hrtele.jobs import tasks
+from tests.factories import make_agreement, make_user
+
+TODAY = date(2027, 1, 10)
+
+
+@pytest.fixture(autouse=True)
+def _today(frozen_today):
+    frozen_today(TODAY)
+
+
+def test_daily_reminders_are_sent_once_a_day(app, mail_outbox):
+    with app.app_context():
+        make_user(email="rh.rappel@example.test", role="hr")
+        make_agreement(status="draft")  # one avenant to issue
+        assert tasks.send_daily_reminders.call_local() == 1
+        assert tasks.send_daily_reminders.call_local() == 0  # another worker, same day
+    [message] = mail_outbox
+    assert message["To"] == "rh.rappel@example.test"
+    assert "Avenants à émettre : 1" in message.get_content()
+
+
+def test_queued_mail_is_delivered_by_the_job(app, mail_outbox):
+    from hrtele.mail import queue_mail
+
+    with app.app_context():
+        assert queue_mail("salarie@example.test", "Objet", "Bonjour") is True
+        assert queue_mail("pas une adresse", "Objet", "Bonjour") is False
+    [message] = mail_outbox
+    assert message["To"] == "salarie@example.test"
+
+
+def test_optimize_database(app):
+    with app.app_context():
+        from hrtele.extensions import db
+
+        expected = "done" if db.engine.dialect.name == "sqlite" else "skipped"
+        assert tasks.optimize_database.call_local() == expected
