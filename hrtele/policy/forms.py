@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -112,6 +112,23 @@ class PolicyForm(ConfirmWarningsForm):
             Length(max=2000, message="2 000 caractères au plus."),
             no_control_chars,
         ],
+    )
+    default_working_hours = TrimmedStringField(
+        "Horaires de travail habituels",
+        validators=[
+            DataRequired("Indiquez les horaires habituels (ex. 8 h 30 – 12 h 30 et 13 h 30 – 17 h 30)."),
+            Length(max=200, message="200 caractères au plus."),
+            no_control_chars,
+        ],
+    )
+    reversibility_clause = RadioField(
+        "Clause de réversibilité proposée dans les nouveaux accords",
+        choices=dict(LABELS["reversibility_clause"]),
+        default="notice",
+    )
+    costs_coverage = TextAreaField(
+        "Coûts pris en charge en nature pour tous les télétravailleurs (un par ligne, facultatif)",
+        validators=[Length(max=2000, message="2 000 caractères au plus."), no_control_chars],
     )
     allowance_scheme = SelectField(
         "Modalité de l'allocation", choices=dict(LABELS["allowance_scheme"])

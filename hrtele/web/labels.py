@@ -20,6 +20,10 @@ LABELS: dict[str, dict[str, str]] = {
         "imposed": "Imposé (circonstances exceptionnelles)",
     },
     "place_kind": {"home": "Domicile", "third_place": "Tiers-lieu"},
+    "reversibility_clause": {
+        "notice": "Chacune des parties peut y mettre fin en respectant le délai de prévenance",
+        "mutual": "Fin uniquement d'un commun accord entre les parties",
+    },
     "third_place_type": {
         "": "",
         "telecentre": "Télécentre",

@@ -98,7 +98,7 @@ def make_agreement(**overrides) -> AgreementTerms:
         start_date=date(2013, 2, 1),
         end_date=None,
         days_per_week=D("2"),
-        weekly_pattern="1100110000",
+        weekly_pattern="11001100000000",
         place_kind="home",
         adaptation_months=3,
         adaptation_end_date=date(2013, 4, 30),
@@ -111,6 +111,7 @@ def make_agreement(**overrides) -> AgreementTerms:
         insurance_received_date=date(2013, 1, 20),
         electrical_statement_date=date(2013, 1, 20),
         equipment="Ordinateur portable, casque, téléphone mobile",
+        reversibility_clause="notice",
     )
     return replace(base, **overrides)
 
@@ -179,14 +180,14 @@ AGREEMENT_CASES = [
         [("employee", False, POLICY)],
         employee={"working_time_rate": 80},
         policy={"min_working_time_rate": 90},
-        agreement={"days_per_week": D("1"), "weekly_pattern": "1100000000"},
+        agreement={"days_per_week": D("1"), "weekly_pattern": "11000000000000"},
     ),
     case(
         "rate-at-policy-minimum",
         [],
         employee={"working_time_rate": 90},
         policy={"min_working_time_rate": 90},
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "1110000000"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "11100000000000"},
     ),
     # Seniority at start date (policy: 6 months); start is 1 February 2013
     case(
@@ -213,7 +214,7 @@ AGREEMENT_CASES = [
     case(
         "days-zero",
         [("days_per_week", True, REGULAR)],
-        agreement={"days_per_week": D("0"), "weekly_pattern": "0000000000"},
+        agreement={"days_per_week": D("0"), "weekly_pattern": "00000000000000"},
     ),
     case(
         "days-negative",
@@ -246,7 +247,7 @@ AGREEMENT_CASES = [
         [],
         post={"max_days_per_week": None},
         policy={"max_days_per_week": D("3"), "min_onsite_days_per_week": D("2")},
-        agreement={"days_per_week": D("3"), "weekly_pattern": "1100110011"},
+        agreement={"days_per_week": D("3"), "weekly_pattern": "11001100110000"},
         request={"wished_days": D("3")},
     ),
     case(
@@ -264,7 +265,7 @@ AGREEMENT_CASES = [
         "part-time-cap-met-half-day",
         [],
         employee={"working_time_rate": 80},
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "1110000000"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "11100000000000"},
     ),
     case(
         "part-time-cap-rounded-to-day",
@@ -278,31 +279,31 @@ AGREEMENT_CASES = [
         [],
         employee={"working_time_rate": 80},
         policy={"half_days_allowed": False},
-        agreement={"days_per_week": D("1"), "weekly_pattern": "1100000000"},
+        agreement={"days_per_week": D("1"), "weekly_pattern": "11000000000000"},
     ),
     # Half days
     case(
         "half-day-count-forbidden",
         [("days_per_week", True, POLICY), ("weekly_pattern", True, POLICY)],
         policy={"half_days_allowed": False},
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "1110000000"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "11100000000000"},
     ),
     case(
         "half-day-pattern-forbidden",
         [("weekly_pattern", True, POLICY)],
         policy={"half_days_allowed": False},
-        agreement={"weekly_pattern": "1010101000"},
+        agreement={"weekly_pattern": "10101010000000"},
     ),
     case(
         "half-day-volume-forbidden-no-fixed-days",
         [("days_per_week", True, POLICY)],
         policy={"half_days_allowed": False},
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "0000000000"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "00000000000000"},
     ),
     case(
         "half-days-allowed",
         [],
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "1000000011"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "10000000110000"},
     ),
     # On-site minimum
     case(
@@ -327,7 +328,7 @@ AGREEMENT_CASES = [
     case(
         "pattern-does-not-match-days",
         [("weekly_pattern", True, COND)],
-        agreement={"weekly_pattern": "1100000000"},
+        agreement={"weekly_pattern": "11000000000000"},
     ),
     case(
         "pattern-too-short",
@@ -340,7 +341,7 @@ AGREEMENT_CASES = [
         agreement={"weekly_pattern": "11001x0000"},
     ),
     case("pattern-blank-is-volume", [], agreement={"weekly_pattern": ""}),
-    case("pattern-all-zero-is-volume", [], agreement={"weekly_pattern": "0000000000"}),
+    case("pattern-all-zero-is-volume", [], agreement={"weekly_pattern": "00000000000000"}),
     case(
         "pattern-not-compared-when-days-invalid",
         [("days_per_week", True, WORKORG)],
@@ -418,8 +419,8 @@ AGREEMENT_CASES = [
         agreement={"adaptation_end_date": date(2013, 5, 15)},
     ),
     case(
-        "adaptation-end-day-after-accepted",
-        [],
+        "adaptation-end-day-after-warns",
+        [("adaptation_end_date", False, ADAPT)],
         agreement={"adaptation_end_date": date(2013, 5, 1)},
     ),
     case("adaptation-end-derived", [], agreement={"adaptation_end_date": None}),
@@ -503,13 +504,33 @@ AGREEMENT_CASES = [
     ),
     case(
         "allowance-none-policy-none",
-        [],
+        [("costs_coverage", False, COSTS)],
         agreement={"allowance_scheme": "none", "allowance_amount": D("0")},
         policy={"allowance_scheme": "none", "allowance_amount": D("0")},
     ),
     case(
+        "costs-covered-in-kind-by-agreement",
+        [],
+        agreement={
+            "allowance_scheme": "none",
+            "allowance_amount": D("0"),
+            "costs_coverage": "Abonnement internet remboursé",
+        },
+        policy={"allowance_scheme": "none", "allowance_amount": D("0")},
+    ),
+    case(
+        "costs-covered-in-kind-by-policy",
+        [],
+        agreement={"allowance_scheme": "none", "allowance_amount": D("0")},
+        policy={
+            "allowance_scheme": "none",
+            "allowance_amount": D("0"),
+            "costs_coverage": "Ligne téléphonique payée",
+        },
+    ),
+    case(
         "allowance-amount-without-scheme",
-        [("allowance_amount", False, COSTS)],
+        [("allowance_amount", False, COSTS), ("costs_coverage", False, COSTS)],
         agreement={"allowance_scheme": "none", "allowance_amount": D("5")},
         policy={"allowance_scheme": "none", "allowance_amount": D("0")},
     ),
@@ -698,7 +719,7 @@ def _message(**overrides) -> str:
         ({"policy": {"max_days_per_week": D("1.5")}}, ["politique de l'employeur", "1,5 jour"]),
         ({"policy": {"min_onsite_days_per_week": D("3.5")}}, ["3 jours sur site", "3,5 jours"]),
         (
-            {"agreement": {"weekly_pattern": "1100000000"}},
+            {"agreement": {"weekly_pattern": "11000000000000"}},
             ["lundi (journée)", "1 jour par semaine", "en prévoit 2"],
         ),
         (
@@ -739,7 +760,7 @@ def _everything_wrong() -> list[Violation]:
             "start_date": date(2012, 11, 1),
             "end_date": date(2012, 12, 1),
             "days_per_week": D("2.5"),
-            "weekly_pattern": "1010000000",
+            "weekly_pattern": "10100000000000",
             "place_kind": None,
             "adaptation_months": 20,
             "notice_days_during_adaptation": None,
@@ -796,8 +817,8 @@ def test_basis_strings():
     assert rules.BASIS_VOLUNTARY == "C. trav. L1222-9 (2012) : volontariat"
     assert rules.BASIS_ADAPTATION == "ANI 19/07/2005 art. 2 : période d'adaptation"
     assert rules.BASIS_REVERSIBILITY == "ANI 19/07/2005 art. 3 : réversibilité"
-    assert rules.BASIS_CONTACT_SLOTS == "C. trav. L1222-10 (2012) : plages horaires"
-    assert rules.BASIS_COSTS == "C. trav. L1222-10 (2012) : prise en charge des coûts"
+    assert rules.BASIS_CONTACT_SLOTS == "C. trav. L1222-10 5° (2012) : plages horaires"
+    assert rules.BASIS_COSTS == "C. trav. L1222-10 1° (2012) : prise en charge des coûts"
     assert rules.BASIS_EQUIPMENT == "ANI 19/07/2005 art. 7 : équipements"
     assert rules.BASIS_POLICY == "Politique de l'employeur"
 
@@ -1037,32 +1058,13 @@ def test_check_policy(overrides, expected):
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2013, 1, 31), 1, date(2013, 2, 28)),
-        (date(2012, 1, 31), 1, date(2012, 2, 29)),
-        (date(2012, 2, 29), 12, date(2013, 2, 28)),
-        (date(2013, 11, 15), 3, date(2014, 2, 15)),
-        (date(2013, 3, 31), -1, date(2013, 2, 28)),
-        (date(2013, 1, 15), 0, date(2013, 1, 15)),
-        (date(2013, 1, 15), -13, date(2011, 12, 15)),
-    ],
-)
-def test_add_months(start, months, expected):
-    assert rules.add_months(start, months) == expected
+def test_one_month_arithmetic_everywhere():
+    """31 January + 1 month: the seniority date and the adaptation end use the same months."""
+    from hrtele.domain.dates import adaptation_end_date, add_months
 
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2013, 3, 1), 3, date(2013, 5, 31)),
-        (date(2013, 2, 1), 3, date(2013, 4, 30)),
-        (date(2013, 1, 31), 1, date(2013, 2, 27)),
-    ],
-)
-def test_adaptation_end(start, months, expected):
-    assert rules.adaptation_end(start, months) == expected
+    assert rules.seniority_date(date(2013, 1, 31), 1) == add_months(date(2013, 1, 31), 1)
+    assert adaptation_end_date(date(2013, 1, 31), 1) == date(2013, 2, 28)
+    assert not hasattr(rules, "adaptation_end") and rules.add_months is add_months
 
 
 def test_seniority_date():
