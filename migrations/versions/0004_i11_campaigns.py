@@ -1,7 +1,7 @@
 """Bulk campaigns and their items (issue 11).
 
 Revision ID: i11_campaigns
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'i11_campaigns'
-down_revision = '0002'
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
