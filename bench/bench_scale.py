@@ -68,7 +68,7 @@ def pages(n: int) -> list[tuple[str, str, str]]:
 
 def realistic_follow_up(db, n: int) -> None:
     """Follow-up data a running employer has: attestations mostly received, interviews spread
-    over the year, a few vacant non-telework posts (the observatory data set leaves them out)."""
+    over the year, about twenty vacant non-telework posts (the observatory data set has none)."""
     from sqlalchemy import text
 
     db.session.execute(text(
@@ -82,9 +82,11 @@ def realistic_follow_up(db, n: int) -> None:
         db.session.execute(text(
             "UPDATE agreements SET annual_interview_due_date = :due WHERE id % 12 = :m"),
             {"due": date(2027, month, 15) if month > 1 else date(2026, 12, 15), "m": month - 1})
+    # About twenty vacant non-telework posts at a time, whatever the size.
+    step = max(5, (n // 2) // 20 // 5 * 5)
     db.session.execute(text(
-        "UPDATE posts SET is_vacant = :yes WHERE is_eligible = :no AND id % 50 = 0"),
-        {"yes": True, "no": False})
+        "UPDATE posts SET is_vacant = :yes WHERE is_eligible = :no AND id % :step = 0"),
+        {"yes": True, "no": False, "step": step})
     db.session.commit()
 
 
