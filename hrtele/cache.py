@@ -13,6 +13,7 @@ import dataclasses
 import importlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -161,19 +162,59 @@ def decode(value: Any) -> Any:
 # --------------------------------------------------------------------------- cache
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A derived result and whether it matches the current data (else a refresh is queued)."""
+
+    value: Any
+    fresh: bool
+    computed_dt: datetime | None = None
+
+
 def cached(key: str, compute: Callable[[], T], version: int | None = None) -> T:
     """The stored result for ``key`` if computed at the current data version, else compute it.
 
     The caller's transaction must be a write one on SQLite (declare the GET endpoint with
     ``writes_on_get``); concurrent computations of the same key keep one result.
     """
+    return lookup(key, compute, version=version).value
+
+
+def lookup(key: str, compute: Callable[[], Any], *, version: int | None = None,
+           refresh: Callable[[int], None] | None = None) -> Stored:
+    """Like :func:`cached`; with ``refresh``, a stale stored result is served as is (marked not
+    fresh) and ``refresh(version)`` queues its recomputation in the background, so a page of a
+    large employer never waits for it. Without a stored result, it is computed now."""
     version = data_version() if version is None else version
     row = db.session.get(DerivedResult, key)
     if row is not None and row.data_version == version:
-        return decode(json.loads(row.payload))
+        return Stored(decode(json.loads(row.payload)), True, row.computed_dt)
+    if row is not None and refresh is not None and background_refresh():
+        refresh(version)
+        return Stored(decode(json.loads(row.payload)), False, row.computed_dt)
     value = compute()
     store(key, value, version)
-    return value
+    return Stored(value, True, clock.now_utc())
+
+
+def background_refresh() -> bool:
+    """True when recomputations go to the worker (not in immediate mode: tests, make dev)."""
+    from hrtele.jobs.queue import huey
+
+    return not huey.immediate
+
+
+def queue_once(key: str, version: int, enqueue: Callable[[], None]) -> None:
+    """Queue a recomputation of ``key`` at most once per data version (any instance)."""
+    from hrtele.jobs.queue import huey
+
+    try:
+        if huey.put_if_empty(f"hrtele:refresh:{key}:{version}", "1"):
+            enqueue()
+    except Exception:  # queue unreachable: the stale result stays, the next view retries
+        import logging
+
+        logging.getLogger(__name__).warning("refresh of %s not queued", key, exc_info=True)
 
 
 def store(key: str, value: Any, version: int) -> None:

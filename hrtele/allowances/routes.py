@@ -121,7 +121,8 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
     ceilings = ceiling_service.current_ceilings()  # seeds an empty table (written below)
     export = get_export(year, month)
     # Computed once per data change and stored (hrtele.allowances.stored), read by page.
-    summary = stored.month_summary(year, month)
+    result = stored.month_lookup(year, month)
+    summary = result.value
     payroll = summary.payroll()
     stored_rows = None
     changed_since = False
@@ -157,6 +158,7 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
         next_key=f"{next_y:04d}-{next_m:02d}",
         prev_label=month_label(prev_y, prev_m),
         next_label=month_label(next_y, next_m),
+        stored=result,
         is_future=(year, month) > (clock.today().year, clock.today().month),
     ), status
 

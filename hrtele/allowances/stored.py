@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select
 
 from hrtele.allowances.services import PayrollLine, PayrollMonth, compute_month, csv_bytes
-from hrtele.cache import data_version, decode, store
+from hrtele.cache import Stored, background_refresh, data_version, decode, queue_once, store
 from hrtele.domain.ceilings import Ceiling
 from hrtele.extensions import db
 from hrtele.models import AllowanceLine, DerivedResult
@@ -58,11 +58,28 @@ def _line_row(key: str, position: int, version: int, line: PayrollLine) -> dict:
 
 def month_summary(year: int, month: int) -> MonthSummary:
     """The month's summary at the current data version, recomputing and storing it if stale."""
-    key = month_key(year, month)
+    return month_lookup(year, month).value
+
+
+def month_lookup(year: int, month: int) -> Stored:
+    """The stored month: fresh, or stale while a background job recomputes it, or computed now
+    when nothing is stored yet."""
+    key = f"allowances:{month_key(year, month)}"
     version = data_version()
-    row = db.session.get(DerivedResult, f"allowances:{key}")
+    row = db.session.get(DerivedResult, key)
     if row is not None and row.data_version == version:
-        return decode(json.loads(row.payload))
+        return Stored(decode(json.loads(row.payload)), True, row.computed_dt)
+    if row is not None and background_refresh():
+        from hrtele.jobs.tasks import refresh_derived
+
+        queue_once(key, version, lambda: refresh_derived(key))
+        return Stored(decode(json.loads(row.payload)), False, row.computed_dt)
+    return Stored(recompute_month(year, month, version), True, None)
+
+
+def recompute_month(year: int, month: int, version: int) -> MonthSummary:
+    """Compute the month (compute_month), replace its stored lines and summary."""
+    key = month_key(year, month)
     payroll = compute_month(year, month)
     summary = MonthSummary(
         year=year, month=month, anomalies=payroll.anomalies, ceiling=payroll.ceiling,

@@ -136,3 +136,13 @@ def optimize_database() -> str:
 def nightly_optimize() -> None:
     """Every night: keep SQLite's planner statistics fresh as the tables grow."""
     optimize_database()
+
+
+@job()
+def refresh_derived(key: str) -> str:
+    """Recompute a stored result whose data changed (to-do, observatory, month allowances)."""
+    from hrtele.derived import recompute
+
+    with current_app.test_request_context():  # the to-do's links are built with url_for
+        recompute(key)
+    return key

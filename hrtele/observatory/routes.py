@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from sqlalchemy import select
 
-from hrtele import clock
+from hrtele import clock, derived
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_hr
-from hrtele.cache import cached
 from hrtele.database import writes_on_get
 from hrtele.documents.render import DocumentRenderError
 from hrtele.extensions import db
@@ -36,7 +35,8 @@ def index():
     """Every observatory figure, each chart with its table."""
     today = clock.today()
     # Computed once per data change (and per day) and stored: every instance shares it.
-    obs = cached(f"observatory:{today.isoformat()}", lambda: compute_observatory(today))
+    stored = derived.observatory(today)
+    obs = stored.value
     db.session.commit()
     return render_template(
         "observatory/index.html",
@@ -46,6 +46,7 @@ def index():
         percent=percent,
         mode_labels=LABELS["commute_mode"],
         status_labels=REQUEST_LABELS,
+        stored=stored,
     )
 
 

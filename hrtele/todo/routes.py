@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from hrtele import clock
+from hrtele import clock, derived
 from hrtele.auth.access import require_hr
-from hrtele.cache import cached
 from hrtele.database import writes_on_get
 from hrtele.extensions import db
 from hrtele.todo import services
@@ -24,9 +23,9 @@ def index():
     """Every kind of item, with its count and the most urgent lines."""
     today = clock.today()
     # Computed once per data change (and per day) and stored: every instance shares it.
-    found = cached(f"todo:{today.isoformat()}", lambda: services.sections(today))
+    stored = derived.todo_sections(today)
     db.session.commit()
-    return render_template("todo/index.html", sections=found, today=today)
+    return render_template("todo/index.html", sections=stored.value, today=today, stored=stored)
 
 
 @bp.route("/<key>")

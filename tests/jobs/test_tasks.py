@@ -45,3 +45,31 @@ def test_optimize_database(app):
 
         expected = "done" if db.engine.dialect.name == "sqlite" else "skipped"
         assert tasks.optimize_database.call_local() == expected
+
+
+@pytest.mark.parametrize("app_config", [{"HUEY_IMMEDIATE": False}])
+def test_stale_results_are_served_while_a_job_refreshes_them(app, hr_client):
+    from sqlalchemy import select
+
+    from hrtele import cache
+    from hrtele.extensions import db
+    from hrtele.jobs.queue import huey
+    from hrtele.models import DerivedResult
+    from tests.factories import page_text
+
+    with app.app_context():
+        make_agreement(status="draft")
+    assert "Rien à traiter" not in page_text(hr_client.get("/a-faire/"))  # computed now
+    with app.app_context():
+        make_agreement(status="draft")  # the data changes
+        stale_version = cache.data_version()
+    page = page_text(hr_client.get("/a-faire/"))
+    assert "en cours de mise à jour" in page  # the stored result, marked stale
+    assert huey.pending_count() == 1
+    page = page_text(hr_client.get("/a-faire/"))
+    assert huey.pending_count() == 1  # queued once per data version, whatever the views
+    with app.app_context():
+        huey.execute(huey.dequeue())  # what the worker does
+        row = db.session.scalar(select(DerivedResult).where(DerivedResult.key.like("todo:%")))
+        assert row.data_version == stale_version
+    assert "en cours de mise à jour" not in page_text(hr_client.get("/a-faire/"))
