@@ -14,8 +14,19 @@ from sqlalchemy import or_, select
 
 from hrtele.domain import lifecycle as lc
 from hrtele.domain.notice import last_telework_day
-from hrtele.domain.pattern import FIRST_PLACE, SECOND_PLACE, SLOTS_PER_WEEK, parse_pattern
-from hrtele.domain.rules import check_activation, check_agreement, periods_overlap
+from hrtele.domain.pattern import (
+    FIRST_PLACE,
+    SECOND_PLACE,
+    SLOTS_PER_WEEK,
+    parse_pattern,
+    slot_label,
+)
+from hrtele.domain.rules import (
+    check_activation,
+    check_agreement,
+    occupancy_with,
+    periods_overlap,
+)
 from hrtele.domain.terms import AgreementPeriod, PlaceLoad, Violation
 from hrtele.domain_adapters import (
     agreement_terms,
@@ -143,3 +154,27 @@ def check_stored(agreement: Agreement, today: date, *, activation: bool = False)
             agreement.start_date, agreement.end_date,
         ),
     )
+
+
+def seat_occupancy(agreement: Agreement) -> list[dict]:
+    """For each third place of the agreement with a number of seats: its occupancy, this
+    agreement included, on each half-day the agreement uses it (for the agreement page)."""
+    try:
+        codes = parse_pattern(agreement.weekly_pattern)
+    except ValueError:
+        return []
+    out = []
+    loads = place_loads(
+        agreement.place, agreement.second_place, agreement.id,
+        agreement.start_date, agreement.end_date,
+    )
+    for code, load in loads.items():
+        taken = occupancy_with(agreement.weekly_pattern, code, load)
+        slots = [
+            {"label": slot_label(index), "taken": taken[index]}
+            for index, slot_code in enumerate(codes)
+            if slot_code == code
+        ]
+        if slots:
+            out.append({"name": load.name, "capacity": load.capacity, "slots": slots})
+    return out

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
 from hrtele import clock
+from hrtele.agreements.compliance import seat_occupancy
 from hrtele.agreements.forms import AgreementForm
 from hrtele.agreements.services import (
     create_agreement,
@@ -142,6 +143,7 @@ def show(agreement_id: int):
         "agreements/show.html",
         agreement=agreement,
         violations=current_violations(agreement, clock.today()),
+        seats=seat_occupancy(agreement),
         locked=locked_message(agreement),
         optional_url=optional_url,
     )

@@ -30,9 +30,19 @@ from hrtele.domain.dates import (
     annual_interview_due_dates,
     format_date_fr,
 )
-from hrtele.domain.notice import PHASE_ADAPTATION, PHASE_AFTER_ADAPTATION
+from hrtele.domain.notice import (
+    CLAUSE_MUTUAL,
+    PHASE_ADAPTATION,
+    PHASE_AFTER_ADAPTATION,
+    end_terms,
+)
 from hrtele.domain.notice import earliest_end as effective_end_date
-from hrtele.domain.pattern import EMPTY_PATTERN, SLOTS_PER_WEEK, describe_pattern
+from hrtele.domain.pattern import (
+    EMPTY_PATTERN,
+    SLOTS_PER_WEEK,
+    STANDARD_WORKING_WEEK,
+    describe_pattern,
+)
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import (
@@ -208,6 +218,7 @@ class _Builder:
         self.posts: dict[str, Post] = {}
         self.telecentres: dict[str, Place] = {}
         self.people: list[_Person] = []
+        self._weekend_worker = False
         self.named: dict[str, _Person] = {}
         self.hr_users: list[User] = []
         self.serial = 0
@@ -660,6 +671,31 @@ class _Builder:
             slots[2 * weekdays[-1] + self.rng.randint(0, 1)] = "1"
         return "".join(slots)
 
+    def _working_week(self, person: _Person, pattern: str) -> None:
+        """Part-time employees work fewer half-days; one full-timer works Tuesday to Saturday.
+
+        Chosen without drawing from the random generator (the rest of the demo stays the same)
+        and never on a half-day this agreement teleworks.
+        """
+        employee = person.employee
+        if employee.working_pattern != STANDARD_WORKING_WEEK:
+            return
+        rate = employee.working_time_rate or 100
+        if rate >= 100:
+            if not self._weekend_worker and pattern[:2] == "00" and pattern != EMPTY_PATTERN:
+                employee.working_pattern = "00111111111100"
+                self._weekend_worker = True
+            return
+        off = int((Decimal(100 - rate) / Decimal(10)).to_integral_value())  # half-days off
+        slots = list(STANDARD_WORKING_WEEK)
+        for index in range(9, -1, -1):  # from Friday afternoon backwards
+            if off == 0:
+                break
+            if pattern[index] == "0":
+                slots[index] = "0"
+                off -= 1
+        employee.working_pattern = "".join(slots)
+
     def _allowance(self, scheme: str) -> tuple[Decimal, Decimal | None]:
         return {
             "per_weekly_day": (Decimal("10.00"), None),
@@ -685,6 +721,7 @@ class _Builder:
         second_place = telecentre if plan.place == "home+tc" else None
         if second_place is not None:
             pattern = _last_day_at_second_place(pattern)
+        self._working_week(person, pattern)
         wished_place = main_place
         request = self._request(person, "accepted", days=days, pattern=pattern,
                                 place=wished_place, request_date=dates.request,
@@ -877,8 +914,24 @@ class _Builder:
         agreement.ending_effective_date = effective
         agreement.ending_reason = data.ENDING_REASONS[plan.ending]
         agreement.ending_method = method
-        agreement.ending_phase = PHASE_ADAPTATION if in_adaptation else PHASE_AFTER_ADAPTATION
-        agreement.ending_notice_days = notice
+        # What the screens will read comes from the one notice module, as for a real notice.
+        terms = end_terms(
+            start=agreement.start_date,
+            adaptation_end=agreement.adaptation_end_date,
+            clause=agreement.reversibility_clause or CLAUSE_MUTUAL,
+            notice_during=agreement.notice_days_during_adaptation,
+            notice_after=agreement.notice_days_after_adaptation,
+            policy_notice_during=data.POLICY["notice_days_during_adaptation"],
+            policy_notice_after=data.POLICY["notice_days_after_adaptation"],
+            notification_date=notified,
+        )
+        expected_phase = PHASE_ADAPTATION if in_adaptation else PHASE_AFTER_ADAPTATION
+        if (terms.phase, terms.notice_days) != (expected_phase, notice) or not (
+            mutual or effective >= terms.earliest_end
+        ):
+            raise AssertionError(f"demo notice inconsistent with the legal core: {terms}")
+        agreement.ending_phase = terms.phase
+        agreement.ending_notice_days = terms.notice_days
         agreement.is_end_mutual = mutual
         agreement.ending_return_arrangements = self._return_arrangements(person, plan, effective)
         who = "du salarié" if initiative == "employee" else "de l'employeur"

@@ -91,5 +91,9 @@ class Policy(Base, TimestampMixin, VersionedMixin):
     allowance_monthly_cap: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
     insurance_required: Mapped[bool] = mapped_column(Boolean, default=True)
     electrical_statement_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Electronic signature of the amendment: who signs first (hrtele.domain.signing.ORDERS).
+    signature_order: Mapped[str] = mapped_column(
+        String(20), default="employee_first", server_default="employee_first"
+    )
 
     employer: Mapped[Employer] = relationship(back_populates="policy")

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,6 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from hrtele.domain.signing import ORDER_LABELS
 from hrtele.policy.services import (
     CATEGORY_FIELDS,
     EMPLOYER_FIELDS,
@@ -140,6 +142,11 @@ class PolicyForm(ConfirmWarningsForm):
     insurance_required = BooleanField("Attestation d'assurance habitation exigée")
     electrical_statement_required = BooleanField(
         "Attestation de conformité électrique exigée (télétravail à domicile)"
+    )
+    signature_order = SelectField(
+        "Ordre des signatures électroniques de l'avenant",
+        choices=[SelectChoice(order, label.capitalize()) for order, label in ORDER_LABELS.items()],
+        validators=[DataRequired("Choisissez l'ordre des signatures.")],
     )
 
     def service_data(self) -> dict[str, Any]:

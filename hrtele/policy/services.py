@@ -58,6 +58,7 @@ POLICY_FIELDS: tuple[str, ...] = (
     "allowance_monthly_cap",
     "insurance_required",
     "electrical_statement_required",
+    "signature_order",
 )
 EMPLOYER_FIELDS: tuple[str, ...] = (
     "name",

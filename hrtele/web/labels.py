@@ -104,6 +104,10 @@ LABELS: dict[str, dict[str, str]] = {
         "invitation_used": "Mot de passe choisi (invitation)",
         "password_change_failed": "Changement de mot de passe refusé",
         "sessions_closed": "Sessions fermées",
+        "signature_start": "Signature électronique lancée",
+        "sign": "Signature électronique",
+        "signature_refused": "Signature électronique refusée",
+        "verify": "Vérification d'un PDF",
     },
     "object_type": {
         "users": "Compte",
@@ -127,6 +131,12 @@ LABELS: dict[str, dict[str, str]] = {
         "categories": "Catégorie",
         "policies": "Politique",
         "route": "Page",
+        "signature_evidences": "Preuve de signature",
+        "pdf": "PDF vérifié",
+    },
+    "signature_order": {
+        "employee_first": "Le salarié signe en premier, puis l'employeur",
+        "employer_first": "L'employeur signe en premier, puis le salarié",
     },
 }
 

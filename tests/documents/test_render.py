@@ -262,7 +262,9 @@ def test_notice_covers_every_element(notice_pdf):
     r = snapshot.return_arrangements
     text = pdf_text(notice_pdf)
     reader = pypdf.PdfReader(io.BytesIO(notice_pdf))
-    assert len(reader.pages) == 1
+    # The blank signature areas (room for a handwritten or an electronic signature block,
+    # issue 14) may carry the signatures over to a second page.
+    assert 1 <= len(reader.pages) <= 2
     assert_contains(
         text,
         "Notification de fin de télétravail",

@@ -1,7 +1,7 @@
 """Bulk campaigns and their items (issue 11).
 
 Revision ID: i11_campaigns
-Revises: 0003
+Revises: i14_signatures
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'i11_campaigns'
-down_revision = "0003"
+down_revision = "i14_signatures"
 branch_labels = None
 depends_on = None
 
