@@ -88,8 +88,8 @@ def recompute_month(year: int, month: int, version: int) -> MonthSummary:
     )
     db.session.execute(delete(AllowanceLine).where(AllowanceLine.month_key == key))
     rows = [_line_row(key, i, version, line) for i, line in enumerate(payroll.lines)]
-    for start in range(0, len(rows), 5000):
-        db.session.execute(insert(AllowanceLine), rows[start:start + 5000])
+    if rows:  # one executemany, whatever the number of lines
+        db.session.execute(insert(AllowanceLine), rows)
     store(f"allowances:{key}", summary, version)
     return summary
 
