@@ -7,7 +7,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 TEST_WORKERS ?= 2
 
-.PHONY: run test install install-test migrate demo serve lint bench messages clean
+.PHONY: run dev test install install-test install-bench migrate demo serve start lint bench messages clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,7 +32,15 @@ demo:
 serve:
 	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
-run: install migrate demo serve
+# gunicorn (several workers) + the huey worker, both under honcho (Procfile); Ctrl-C stops both.
+start:
+	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 $(BIN)/honcho start -f Procfile -p $(PORT)
+
+run: install migrate demo start
+
+# Flask's development server (reloader, debugger off): jobs run inline, no worker needed.
+dev: install migrate demo
+	HRTELE_HUEY_IMMEDIATE=1 $(MAKE) serve
 
 test: install-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS)
@@ -40,11 +48,17 @@ test: install-test
 lint:
 	$(BIN)/ruff check hrtele tests bench
 
-bench:
+install-bench: install-test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+
+bench: install-bench
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_download.py
 	$(BIN)/python bench/bench_observatory.py
 	$(BIN)/python bench/bench_planning.py
+	$(BIN)/python bench/bench_bulk.py
+	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_signing.py
 
 # Source strings are French; an English catalogue starts from this template:

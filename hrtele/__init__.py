@@ -39,6 +39,7 @@ BLUEPRINT_MODULES = (
     "hrtele.planning.routes",
     "hrtele.planning.portal_routes",
     "hrtele.planning.ics_routes",
+    "hrtele.campaigns.routes",
     "hrtele.signatures.routes",
 )
 
@@ -100,8 +101,15 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr")
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    if app.config.get("REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        # Several instances share one Redis: the log-in throttling counts across all of them.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     limiter.init_app(app)
     login_manager.init_app(app)
+    from hrtele import cache, jobs
+
+    jobs.init_app(app)
+    cache.install()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

@@ -58,14 +58,25 @@ class DefaultConfig:
         "marche": 0,
     }
     AVERAGE_COMMUTE_SPEED_KMH = 40
+    # Background jobs (huey): SQLite file in the instance folder unless REDIS_URL is set
+    # (HRTELE_REDIS_URL=redis://host:6379/0), which several machines then share with the
+    # log-in throttling. HUEY_IMMEDIATE runs each job inside the caller (tests, one-off scripts).
+    REDIS_URL = ""
+    HUEY_IMMEDIATE = False
+    HUEY_SQLITE_PATH = ""  # default: <instance>/jobs.sqlite3
+    WORKER_STALE_SECONDS = 180  # no worker heartbeat for that long: "jobs are waiting"
+    CAMPAIGN_RUNNERS = 2  # runner jobs queued per campaign (about one per worker process)
+    CAMPAIGN_LEASE_SECONDS = 60  # a claimed item is taken back after that (crashed worker)
+    CAMPAIGN_SLICE = 25  # items a runner handles before handing the queue over to other jobs
 
 
 ENV_PREFIX = "HRTELE_"
 _BOOL_KEYS = {
     "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "TESTING",
-    "RATELIMIT_ENABLED",
+    "RATELIMIT_ENABLED", "HUEY_IMMEDIATE",
 }
-_INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_FORM_BODY"}
+_INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_FORM_BODY",
+             "WORKER_STALE_SECONDS", "CAMPAIGN_RUNNERS", "CAMPAIGN_LEASE_SECONDS", "CAMPAIGN_SLICE"}
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -10,6 +14,23 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # GET endpoints that always write (an audit row): one BEGIN IMMEDIATE transaction for
 # the whole request instead of a read transaction followed by a write one.
 WRITING_GET_ENDPOINTS: set[str] = set()
+
+
+_READ_ONLY: ContextVar[bool] = ContextVar("hrtele_read_only_transaction", default=False)
+
+
+@contextmanager
+def read_only_transactions() -> Iterator[None]:
+    """Within the block, new SQLite transactions start as plain BEGIN (no write lock).
+
+    For the read-and-render phase of a background job: several workers render in parallel
+    and only take the write lock to store the result.
+    """
+    token = _READ_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READ_ONLY.reset(token)
 
 
 def writes_on_get(endpoint: str) -> None:
@@ -40,6 +61,8 @@ def configure_sqlite(engine: Engine) -> None:
 
 def begin_statement() -> str:
     """BEGIN for read-only web requests, BEGIN IMMEDIATE for everything else (writes, CLI)."""
+    if _READ_ONLY.get():
+        return "BEGIN"
     if (
         has_request_context()
         and request.method in READ_ONLY_METHODS

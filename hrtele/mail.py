@@ -2,8 +2,11 @@
 MAIL_SERVER is configured.
 
 Sending never breaks the request: a failure is logged and reported as False so the
-caller can tell the user to hand the information over another way.
-Tests send to a real local SMTP server (aiosmtpd, tests/support/smtp.py) and read it back.
+caller can tell the user to hand the information over another way. The web queues its
+e-mails (``queue_mail``): a background job (hrtele.jobs) talks to the SMTP server, so a slow
+or absent server never delays a page. `deliver` stays the one function that hands a message
+to SMTP. Tests send to a real local SMTP server (aiosmtpd, tests/support/smtp.py) and read
+it back.
 """
 
 from __future__ import annotations
@@ -64,5 +67,24 @@ def send_mail(to: str, subject: str, body: str, html: str | None = None) -> bool
         deliver(message)
     except (ValueError, OSError, smtplib.SMTPException) as exc:
         current_app.logger.warning("e-mail not sent to %r: %s", to, exc)
+        return False
+    return True
+
+
+def queue_mail(to: str, subject: str, body: str, html: str | None = None) -> bool:
+    """Queue one e-mail for the background worker; False when it cannot be sent at all."""
+    if not mail_enabled():
+        return False
+    try:
+        build_message(to, subject, body, html)  # refuse a bad address now, not in the worker
+    except ValueError as exc:
+        current_app.logger.warning("e-mail not queued for %r: %s", to, exc)
+        return False
+    from hrtele.jobs.tasks import deliver_mail
+
+    try:
+        deliver_mail(to, subject, body, html)
+    except Exception:  # queue storage unreachable: say so, the page still works
+        current_app.logger.exception("e-mail queue unreachable")
         return False
     return True

@@ -52,6 +52,7 @@ def base_config(uri: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": "mail.invalid",
+        "HUEY_IMMEDIATE": True,  # jobs run inline; tests/jobs start a real consumer
     }
 
 

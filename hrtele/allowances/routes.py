@@ -18,6 +18,7 @@ from flask import (
 
 from hrtele import clock
 from hrtele.allowances import ceilings as ceiling_service
+from hrtele.allowances import stored
 from hrtele.allowances.forms import CeilingForm
 from hrtele.allowances.services import (
     close_month,
@@ -33,6 +34,7 @@ from hrtele.allowances.services import (
 )
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_admin, require_hr
+from hrtele.database import writes_on_get
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import Policy, UrssafCeiling
@@ -118,16 +120,24 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
     """Render the month page: live computation, or the stored export once closed."""
     ceilings = ceiling_service.current_ceilings()  # seeds an empty table (written below)
     export = get_export(year, month)
-    payroll = compute_month(year, month)
+    # Computed once per data change and stored (hrtele.allowances.stored), read by page.
+    result = stored.month_lookup(year, month)
+    summary = result.value
+    payroll = summary.payroll()
     stored_rows = None
     changed_since = False
     if export is not None:
         stored_rows = read_csv_rows(export.csv_bytes)
-        changed_since = csv_bytes(payroll) != export.csv_bytes
-    db.session.commit()  # persists the seeding of an empty ceiling table, if any
-    page = _page_of(stored_rows if stored_rows is not None else payroll.lines, requested_page())
-    show = _stored_display if stored_rows is not None else _line_display
-    page.items = [show(item) for item in page.items]  # format only the rows shown
+        changed_since = summary.csv_sha256 != export.sha256
+        page = _page_of(stored_rows, requested_page())
+        page.items = [_stored_display(item) for item in page.items]
+    else:
+        pages = max(1, -(-summary.line_count // PER_PAGE))
+        number = min(requested_page(), pages)
+        lines, total = stored.lines_page(year, month, number, PER_PAGE)
+        page = Page(items=[_line_display(line) for line in lines], page=number,
+                    per_page=PER_PAGE, total=total)
+    db.session.commit()  # the seeding of an empty ceiling table, the stored month
     policy = db.session.query(Policy).order_by(Policy.id).first()
     prev_y, prev_m = shift_month(year, month, -1)
     next_y, next_m = shift_month(year, month, 1)
@@ -139,7 +149,7 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
         stored_rows=stored_rows,
         changed_since=changed_since,
         page=page,
-        totals=_stored_totals(stored_rows) if stored_rows is not None else payroll.totals,
+        totals=_stored_totals(stored_rows) if stored_rows is not None else summary.totals,
         policy=policy,
         ceilings_count=len(ceilings),
         close_form=EmptyForm(),
@@ -148,8 +158,12 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
         next_key=f"{next_y:04d}-{next_m:02d}",
         prev_label=month_label(prev_y, prev_m),
         next_label=month_label(next_y, next_m),
+        stored=result,
         is_future=(year, month) > (clock.today().year, clock.today().month),
     ), status
+
+
+writes_on_get("allowances.index")  # stores the month when the data changed
 
 
 @bp.route("/")

@@ -115,7 +115,12 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = find_user_by_email(email)
-        ok = verify_password(user.password_hash if user else None, form.password.data)
+        stored_hash = user.password_hash if user else None
+        # End the transaction before the slow hash check (argon2id, ~0.3 s): on SQLite a
+        # POST's transaction holds the database write lock, which every other writer of every
+        # instance would wait for. The writes below start a new transaction.
+        db.session.rollback()
+        ok = verify_password(stored_hash, form.password.data)
         if ok and user is not None and user.is_active_account:
             if needs_rehash(user.password_hash or ""):
                 user.password_hash = hash_password(form.password.data)

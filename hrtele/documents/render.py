@@ -15,6 +15,9 @@ import logging
 import mimetypes
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -416,6 +419,13 @@ def render_pdf(
     ``preview`` prints an « Aperçu – document non émis » watermark on every page: for the
     unstored previews HR looks at before issuing.
     """
+    reusable = _REUSABLE.get()
+    if reusable and embed_json and not uncompressed and not preview:
+        # Bytes rendered earlier from this exact snapshot (bulk jobs render outside the
+        # write transaction, then issue through the services): same input, same bytes.
+        ready = reusable.get((kind, snapshot_json(snapshot)))
+        if ready is not None:
+            return ready
     html_source = render_html(kind, snapshot, preview=preview)
     spec = DOCUMENT_KINDS[kind]
     renderer = _get_renderer()
@@ -439,6 +449,32 @@ def render_pdf(
     identifier = hashlib.sha256(f"{kind}\n{canonical}".encode()).hexdigest()[:32].encode()
 
     return _write_pdf(renderer, html_source, identifier, uncompressed, attachments)
+
+
+#: PDFs rendered ahead of issuing, by (kind, canonical snapshot JSON); see :func:`reusing`.
+_REUSABLE: ContextVar[dict[tuple[str, str], bytes] | None] = ContextVar(
+    "hrtele_reusable_pdfs", default=None
+)
+
+
+def prerender(kind: str, snapshot: Snapshot) -> tuple[tuple[str, str], bytes]:
+    """Render a document now; return its reuse key and bytes (for :func:`reusing`)."""
+    return (kind, snapshot_json(snapshot)), render_pdf(kind, snapshot)
+
+
+@contextmanager
+def reusing(pdfs: dict[tuple[str, str], bytes]) -> Iterator[None]:
+    """Within the block, render_pdf returns these bytes for an identical (kind, snapshot).
+
+    Lets a bulk job render while holding no write lock, then issue through the ordinary
+    services, which rebuild the snapshot: if the data changed meanwhile the snapshot differs
+    and the document is rendered again, so a reused PDF always matches its stored snapshot.
+    """
+    token = _REUSABLE.set(pdfs)
+    try:
+        yield
+    finally:
+        _REUSABLE.reset(token)
 
 
 # --------------------------------------------------------------------------- generic templates

@@ -55,6 +55,7 @@ __all__ = [
     "NOTICE_STATUSES",
     "AmendmentPlan",
     "amendment_plan",
+    "amendment_snapshot",
     "amendment_violations",
     "attach_scan",
     "document_history_stmt",
@@ -66,6 +67,8 @@ __all__ = [
     "issue_notice",
     "issue_refusal",
     "notice_document",
+    "notice_refusal",
+    "notice_snapshot",
     "preview_amendment",
     "preview_notice",
     "preview_refusal",
@@ -288,6 +291,11 @@ def _store_amendment(
     )
 
 
+def amendment_snapshot(agreement: Agreement, today: date) -> Snapshot:
+    """The snapshot issuing the amendment now would print (bulk jobs pre-render it)."""
+    return _build_amendment(agreement, today)[1]
+
+
 def preview_amendment(agreement: Agreement, today: date) -> bytes:
     """PDF of the amendment as it would be issued now (watermarked, not stored)."""
     _, snapshot = _build_amendment(agreement, today)
@@ -393,6 +401,29 @@ def _check_notice_allowed(agreement: Agreement) -> None:
             "Un télétravail imposé pour circonstances exceptionnelles prend fin sans "
             "notification de réversibilité."
         )
+
+
+def notice_refusal(agreement: Agreement) -> str | None:
+    """French reason why the end-of-telework notice cannot be issued now, or None."""
+    try:
+        _check_notice_allowed(agreement)
+    except BusinessRuleError as refused:
+        return str(refused)
+    existing = notice_document(agreement)
+    if existing is not None:
+        return (
+            f"La notification de fin de télétravail de cet accord a déjà été émise "
+            f"(référence {existing.reference})."
+        )
+    return None
+
+
+def notice_snapshot(agreement: Agreement, today: date) -> Snapshot:
+    """The snapshot issuing the notice now would print (bulk jobs pre-render it)."""
+    version = _next_version(agreement.employee_id, "reversibility_notice")
+    return builders.build_notice(
+        agreement, number=version, issue_date=_notice_issue_date(agreement, today)
+    )
 
 
 def preview_notice(agreement: Agreement, today: date) -> bytes:

@@ -1043,10 +1043,8 @@ def vacant_posts_stmt() -> Select:
     )
 
 
-def _candidates_stmt() -> Select:
-    """(post id, employee, agreement) rows: employees with priority for each vacant post."""
-    own_post = aliased(Post)
-    category = func.coalesce(own_post.category_id, Employee.category_id)
+def _with_priority(stmt: Select, own_post: Any) -> Select:
+    """The priority-return rule on (Agreement, Employee) rows: who may claim a vacant post."""
     other = aliased(Agreement)
     still_teleworking = exists().where(
         other.employee_id == Employee.id,
@@ -1054,7 +1052,40 @@ def _candidates_stmt() -> Select:
         other.status.in_(lc.LIVE_STATES - {lc.ENDING, lc.IMPOSED}),
     )
     return (
+        stmt.select_from(Agreement)
+        .join(Employee, Employee.id == Agreement.employee_id)
+        .outerjoin(own_post, own_post.id == Employee.post_id)
+        .where(
+            Agreement.kind == "regular",
+            Agreement.status.in_(PRIORITY_STATES),
+            Employee.is_active.is_(True),
+            ~still_teleworking,
+        )
+    )
+
+
+def priority_people_stmt() -> Select:
+    """Distinct employees with priority: id, names, category (own post's, else their own), own post."""
+    own_post = aliased(Post)
+    category = func.coalesce(own_post.category_id, Employee.category_id)
+    return _with_priority(
         select(
+            Employee.id.label("employee_id"),
+            Employee.first_name,
+            Employee.last_name,
+            category.label("category_id"),
+            Employee.post_id.label("own_post_id"),
+        ),
+        own_post,
+    ).distinct()
+
+
+def _candidates_stmt() -> Select:
+    """(post id, employee, agreement) rows: employees with priority for each vacant post."""
+    own_post = aliased(Post)
+    category = func.coalesce(own_post.category_id, Employee.category_id)
+    return (
+        _with_priority(select(
             Post.id.label("post_id"),
             Employee.id.label("employee_id"),
             Employee.first_name,
@@ -1064,19 +1095,12 @@ def _candidates_stmt() -> Select:
             Agreement.status,
             Agreement.ending_effective_date,
             Agreement.ended_date,
-        )
-        .select_from(Agreement)
-        .join(Employee, Employee.id == Agreement.employee_id)
-        .outerjoin(own_post, own_post.id == Employee.post_id)
+        ), own_post)
         .join(Post, and_(Post.category_id.is_not(None), Post.category_id == category))
         .where(
             Post.is_vacant.is_(True),
             Post.is_eligible.is_(False),
-            Agreement.kind == "regular",
-            Agreement.status.in_(PRIORITY_STATES),
-            Employee.is_active.is_(True),
             or_(Employee.post_id.is_(None), Employee.post_id != Post.id),
-            ~still_teleworking,
         )
         .order_by(Post.id, Employee.last_name, Employee.first_name, Agreement.id.desc())
     )

@@ -10,10 +10,13 @@ from hrtele.models.agreement import (
 )
 from hrtele.models.audit import AuditEntry
 from hrtele.models.base import Base
+from hrtele.models.cache import AllowanceLine, DataVersion, DerivedResult
+from hrtele.models.campaign import Campaign, CampaignItem
 from hrtele.models.document import IssuedDocument, SignedScan
 from hrtele.models.employee import Employee
 from hrtele.models.imports import ImportBatch
 from hrtele.models.notification import Notification
+from hrtele.models.indexes import SCALE_INDEXES
 from hrtele.models.organisation import Category, Employer, Establishment, Policy
 from hrtele.models.payroll import PayrollExport, UrssafCeiling
 from hrtele.models.place import Place
@@ -26,6 +29,7 @@ from hrtele.models.user import Invitation, User, UserSession
 __all__ = [
     "Absence",
     "Agreement",
+    "AllowanceLine",
     "AgreementEvent",
     "AnnualInterview",
     "AuditEntry",
@@ -33,11 +37,16 @@ __all__ = [
     "CalendarFeed",
     "Category",
     "DayChange",
+    "Campaign",
+    "CampaignItem",
+    "DataVersion",
+    "DerivedResult",
     "Employee",
     "Employer",
     "EquipmentItem",
     "Establishment",
     "ImportBatch",
+    "SCALE_INDEXES",
     "Invitation",
     "IssuedDocument",
     "Notification",

@@ -164,16 +164,16 @@ def _queue_mails(created: list[Notification], message: Message) -> None:
 
 
 def _send_pending(session: Session) -> None:
-    """after_commit: hand the committed notifications' e-mails to hrtele.mail."""
+    """after_commit: queue the committed notifications' e-mails (a job sends them)."""
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    from hrtele.mail import send_mail
+    from hrtele.mail import queue_mail
 
     for mail in pending:
         # A savepoint rolled back (duplicate key) leaves its row transient: nothing to send.
         if mail.notification in session:
-            send_mail(mail.to, mail.subject, mail.text, html=mail.html)
+            queue_mail(mail.to, mail.subject, mail.text, html=mail.html)
 
 
 def _drop_pending(session: Session, *_args) -> None:

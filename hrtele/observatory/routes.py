@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from sqlalchemy import select
 
-from hrtele import clock
+from hrtele import clock, derived
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_hr
+from hrtele.database import writes_on_get
 from hrtele.documents.render import DocumentRenderError
 from hrtele.extensions import db
 from hrtele.models import Employer
@@ -26,10 +27,17 @@ bp = Blueprint("observatory", __name__, url_prefix="/observatoire")
 bp.before_request(require_hr)
 
 
+writes_on_get("observatory.index")  # stores the figures when the data changed
+
+
 @bp.route("/")
 def index():
     """Every observatory figure, each chart with its table."""
-    obs = compute_observatory(clock.today())
+    today = clock.today()
+    # Computed once per data change (and per day) and stored: every instance shares it.
+    stored = derived.observatory(today)
+    obs = stored.value
+    db.session.commit()
     return render_template(
         "observatory/index.html",
         obs=obs,
@@ -38,6 +46,7 @@ def index():
         percent=percent,
         mode_labels=LABELS["commute_mode"],
         status_labels=REQUEST_LABELS,
+        stored=stored,
     )
 
 

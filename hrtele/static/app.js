@@ -53,3 +53,37 @@
   });
   updateScrollers(); // the script is deferred: the document is parsed
 })();
+
+// Campaign progress: poll the JSON status endpoint and update the bar without reloading
+// (the page falls back to a <noscript> meta refresh).
+(function () {
+  "use strict";
+  var box = document.getElementById("campaign-progress");
+  if (!box || box.getAttribute("data-status") !== "running" || !window.fetch) {
+    return;
+  }
+  var url = box.getAttribute("data-status-url");
+  function update(data) {
+    var bar = document.getElementById("campaign-bar");
+    if (bar) { bar.value = data.percent; bar.textContent = data.percent + " %"; }
+    var fields = box.querySelectorAll("[data-field]");
+    for (var i = 0; i < fields.length; i += 1) {
+      var key = fields[i].getAttribute("data-field");
+      if (data[key] !== undefined && data[key] !== null) { fields[i].textContent = data[key]; }
+    }
+    var status = document.getElementById("campaign-status");
+    if (status && data.status_label) { status.textContent = data.status_label; }
+    if (data.status !== "running") {
+      window.location.reload();  // shows the result: failures, download link
+      return;
+    }
+    window.setTimeout(poll, 2000);
+  }
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
+      .then(update)
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  window.setTimeout(poll, 1000);
+}());

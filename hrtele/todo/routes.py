@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from hrtele import clock
+from hrtele import clock, derived
 from hrtele.auth.access import require_hr
+from hrtele.database import writes_on_get
+from hrtele.extensions import db
 from hrtele.todo import services
 from hrtele.web.pagination import Page, requested_page
 
@@ -13,11 +15,17 @@ bp = Blueprint("todo", __name__, url_prefix="/a-faire")
 bp.before_request(require_hr)
 
 
+writes_on_get("todo.index")  # stores the sections when the data changed
+
+
 @bp.route("/")
 def index():
     """Every kind of item, with its count and the most urgent lines."""
     today = clock.today()
-    return render_template("todo/index.html", sections=services.sections(today), today=today)
+    # Computed once per data change (and per day) and stored: every instance shares it.
+    stored = derived.todo_sections(today)
+    db.session.commit()
+    return render_template("todo/index.html", sections=stored.value, today=today, stored=stored)
 
 
 @bp.route("/<key>")

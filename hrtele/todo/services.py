@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from flask import has_request_context, url_for
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, and_, func, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
 from hrtele.domain import dates
@@ -25,6 +26,7 @@ from hrtele.lifecycle.services import (
     INTERVIEW_STATES,
     _candidates_stmt,
     fmt,
+    priority_people_stmt,
 )
 from hrtele.models import (
     Agreement,
@@ -68,8 +70,11 @@ class _Kind:
     key: str
     title: str
     help: str
-    stmt: Callable[[date], Select]
+    stmt: Callable[[date], Select] | None
     item: Callable[[Any, date], Item]
+    # Sections whose rows are pairs (priority return) count and page without listing them all.
+    counter: Callable[[date], int] | None = None
+    window: Callable[[date, int, int], tuple[int, list[Any]]] | None = None
 
 
 def _name(row: Any) -> str:
@@ -152,17 +157,20 @@ def _to_issue_item(row: Any, today: date) -> Item:
 
 
 def _unsigned_stmt(today: date) -> Select:
-    issued = (
-        select(AgreementEvent.agreement_id, func.max(AgreementEvent.event_date).label("issued_on"))
-        .where(AgreementEvent.event.in_((lc.ISSUE, lc.REISSUE)))
-        .group_by(AgreementEvent.agreement_id)
-        .subquery()
+    # Correlated per issued agreement (index on agreement_events.agreement_id): the cost
+    # follows the issued agreements, not the whole event history.
+    issued_on = (
+        select(func.max(AgreementEvent.event_date))
+        .where(AgreementEvent.agreement_id == Agreement.id,
+               AgreementEvent.event.in_((lc.ISSUE, lc.REISSUE)))
+        .correlate(Agreement)
+        .scalar_subquery()
+        .label("issued_on")
     )
     return (
-        _with_employee(select(*_agreement_cols(), issued.c.issued_on, Agreement.start_date))
-        .outerjoin(issued, issued.c.agreement_id == Agreement.id)
+        _with_employee(select(*_agreement_cols(), issued_on, Agreement.start_date))
         .where(Agreement.status == lc.ISSUED)
-        .order_by(issued.c.issued_on, Agreement.id)
+        .order_by(issued_on, Agreement.id)
     )
 
 
@@ -204,7 +212,11 @@ def _adaptation_item(row: Any, today: date) -> Item:
 
 def _interviews_stmt(today: date) -> Select:
     due = Agreement.annual_interview_due_date
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    indexed = union(select(Agreement.id).where(due.is_(None)),
+                    select(Agreement.id).where(due <= horizon))
     return _with_employee(select(*_agreement_cols(), due, Agreement.start_date)).where(
+        Agreement.id.in_(indexed),
         Agreement.status.in_(INTERVIEW_STATES),
         Agreement.kind == "regular",
         or_(due.is_(None), due <= today + timedelta(days=HORIZON_DAYS)),
@@ -239,6 +251,13 @@ def _attestations_stmt(today: date) -> Select:
     if policy.electrical_statement_required:
         problems.append(and_(Agreement.electrical_statement_date.is_(None),
                              or_(place.id.is_(None), place.kind == "home")))
+    # The union of the indexed predicates (a superset of the problems) lets the database
+    # start from the few agreements concerned instead of every running one.
+    indexed = [select(Agreement.id).where(Agreement.insurance_expiry_date <= horizon)]
+    if policy.insurance_required:
+        indexed.append(select(Agreement.id).where(Agreement.insurance_received_date.is_(None)))
+    if policy.electrical_statement_required:
+        indexed.append(select(Agreement.id).where(Agreement.electrical_statement_date.is_(None)))
     return (
         _with_employee(select(*_agreement_cols(), Agreement.status,
                               Agreement.insurance_received_date, Agreement.insurance_expiry_date,
@@ -248,7 +267,9 @@ def _attestations_stmt(today: date) -> Select:
                               literal(policy.electrical_statement_required)
                               .label("electrical_required")))
         .outerjoin(place, place.id == Agreement.place_id)
-        .where(Agreement.status.in_(ATTESTATION_STATES), Agreement.kind == "regular",
+        .where(Agreement.id.in_(union(*indexed)) if len(indexed) > 1
+               else Agreement.id.in_(indexed[0]),
+               Agreement.status.in_(ATTESTATION_STATES), Agreement.kind == "regular",
                or_(*problems))
         .order_by(Employee.last_name, Employee.first_name, Agreement.id)
     )
@@ -382,8 +403,13 @@ def _priority_stmt(today: date) -> Select:
                PriorityInformation.employee_id == Employee.id)
         .exists()
     )
+    other_post = aliased(Post)
+    vacant = select(other_post.id).where(other_post.is_vacant.is_(True),
+                                         other_post.is_eligible.is_(False))
     return (
         _candidates_stmt()
+        # Nothing to scan while no non-telework post is vacant (the usual case).
+        .where(vacant.exists())
         .with_only_columns(Post.id.label("post_id"), Post.code, Post.title,
                            Employee.id.label("employee_id"), Employee.first_name,
                            Employee.last_name)
@@ -392,6 +418,107 @@ def _priority_stmt(today: date) -> Select:
         .distinct()
         .order_by(Post.code, Employee.last_name, Employee.first_name)
     )
+
+
+def _vacant_posts() -> list[Any]:
+    """Vacant non-telework posts that have a category, by code."""
+    return list(db.session.execute(
+        select(Post.id, Post.code, Post.title, Post.category_id)
+        .where(Post.is_vacant.is_(True), Post.is_eligible.is_(False),
+               Post.category_id.is_not(None))
+        .order_by(Post.code, Post.id)
+    ))
+
+
+@dataclass
+class _PriorityData:
+    """Vacant posts, the employees with priority by category, and the informed pairs."""
+
+    posts: list[Any]
+    by_category: dict[int, list[Any]]
+    informed: set[tuple[int, int]]
+
+    def eligible(self, post: Any, person: Any) -> bool:
+        """True when the (post, employee) pair is still to be informed."""
+        return person.own_post_id != post.id and (post.id, person.employee_id) not in self.informed
+
+    def count(self, post: Any) -> int:
+        """Pairs of the post still to inform, without listing them: candidates of the
+        category, minus those whose own post it is, minus those informed."""
+        people = self.by_category.get(post.category_id, [])
+        own = sum(1 for p in self.own_posts.get(post.id, ()) if p.category_id == post.category_id)
+        told = sum(1 for (post_id, employee_id) in self.informed_by_post.get(post.id, ())
+                   if self._in_category(employee_id, post))
+        return len(people) - own - told
+
+    def __post_init__(self) -> None:
+        self.own_posts: dict[int, list[Any]] = {}
+        self.index: dict[int, Any] = {}
+        for people in self.by_category.values():
+            for person in people:
+                self.index[person.employee_id] = person
+                if person.own_post_id is not None:
+                    self.own_posts.setdefault(person.own_post_id, []).append(person)
+        self.informed_by_post: dict[int, list[tuple[int, int]]] = {}
+        for pair in self.informed:
+            self.informed_by_post.setdefault(pair[0], []).append(pair)
+
+    def _in_category(self, employee_id: int, post: Any) -> bool:
+        person = self.index.get(employee_id)
+        return (person is not None and person.category_id == post.category_id
+                and person.own_post_id != post.id)
+
+
+def _priority_data() -> _PriorityData:
+    """Three queries whatever the size: vacant posts, people with priority, informed pairs."""
+    posts = _vacant_posts()
+    by_category: dict[int, list[Any]] = {}
+    if posts:
+        people = db.session.execute(
+            priority_people_stmt().order_by(None)
+        ).all()
+        for person in sorted(people, key=lambda r: (r.last_name, r.first_name, r.employee_id)):
+            if person.category_id is not None:
+                by_category.setdefault(person.category_id, []).append(person)
+        informed = {
+            (row.post_id, row.employee_id)
+            for row in db.session.execute(
+                select(PriorityInformation.post_id, PriorityInformation.employee_id)
+                .where(PriorityInformation.post_id.in_([p.id for p in posts]))
+            )
+        }
+    else:
+        informed = set()
+    return _PriorityData(posts, by_category, informed)
+
+
+def _priority_count(today: date) -> int:
+    data = _priority_data()
+    return sum(data.count(post) for post in data.posts)
+
+
+def _priority_window(today: date, offset: int, limit: int) -> tuple[int, list[Any]]:
+    """(total, rows of one window) ordered by post code then name, in three queries."""
+    data = _priority_data()
+    total, rows = 0, []
+    for post in data.posts:
+        n = data.count(post)
+        if n and total + n > offset and len(rows) < limit:
+            skip = max(0, offset - total)
+            for person in data.by_category.get(post.category_id, []):
+                if not data.eligible(post, person):
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                rows.append(SimpleNamespace(
+                    post_id=post.id, code=post.code, title=post.title,
+                    employee_id=person.employee_id, first_name=person.first_name,
+                    last_name=person.last_name))
+                if len(rows) >= limit:
+                    break
+        total += n
+    return total, rows
 
 
 def _priority_item(row: Any, today: date) -> Item:
@@ -435,7 +562,8 @@ KINDS: tuple[_Kind, ...] = (
           _circumstances_stmt, _circumstances_item),
     _Kind("priorite", "Priorité de retour : salariés à informer",
           "Salariés prioritaires pour un poste vacant sans télétravail et pas encore informés "
-          "(C. trav. L1222-10 3°, 2012).", _priority_stmt, _priority_item),
+          "(C. trav. L1222-10 3°, 2012).", None, _priority_item,
+          counter=_priority_count, window=_priority_window),
 )
 KINDS_BY_KEY: dict[str, _Kind] = {k.key: k for k in KINDS}
 
@@ -445,16 +573,23 @@ def _count(stmt: Select) -> int:
 
 
 def count(key: str, today: date) -> int:
-    """Number of items of one section (one query)."""
-    return _count(KINDS_BY_KEY[key].stmt(today))
+    """Number of items of one section (one query, a few for the priority section)."""
+    kind = KINDS_BY_KEY[key]
+    if kind.counter is not None:
+        return kind.counter(today)
+    return _count(kind.stmt(today))
 
 
 def section(key: str, today: date, page: int = 1, per_page: int = PREVIEW_ROWS) -> Section:
-    """One section: total count and one page of items (two queries)."""
+    """One section: total count and one page of items (two queries, a few for priority)."""
     kind = KINDS_BY_KEY[key]
-    stmt = kind.stmt(today)
-    total = _count(stmt)
-    rows = db.session.execute(stmt.limit(per_page).offset((max(page, 1) - 1) * per_page))
+    offset = (max(page, 1) - 1) * per_page
+    if kind.window is not None:
+        total, rows = kind.window(today, offset, per_page)
+    else:
+        stmt = kind.stmt(today)
+        total = _count(stmt)
+        rows = db.session.execute(stmt.limit(per_page).offset(offset))
     return Section(kind.key, kind.title, kind.help, total, [kind.item(r, today) for r in rows])
 
 

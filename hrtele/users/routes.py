@@ -10,7 +10,7 @@ from hrtele.auth.access import current_actor, get_visible_or_404, require_admin,
 from hrtele.auth.sessions import revoke_all_sessions, user_sessions
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
-from hrtele.mail import mail_enabled, send_mail
+from hrtele.mail import mail_enabled, queue_mail
 from hrtele.models import Employee, Employer, Invitation, User
 from hrtele.models.user import ROLES
 from hrtele.users.forms import InviteEmployeeForm, UserCreateForm, VersionedActionForm
@@ -60,7 +60,7 @@ def _invitation_mail(user: User, invitation: Invitation, link: str) -> bool:
         f"électronique : {user.email}.\n"
         "Si vous n'attendiez pas ce message, ignorez-le et prévenez le service RH.\n"
     )
-    return send_mail(user.email, "Votre accès au télétravail : choisissez votre mot de passe", body)
+    return queue_mail(user.email, "Votre accès au télétravail : choisissez votre mot de passe", body)
 
 
 def _link_page(user: User, invitation: Invitation, token: str, created: bool = False):

@@ -23,6 +23,7 @@ NAV_HR = (
     ("allowances.index", "Indemnités"),
     ("observatory.index", "Observatoire"),
     ("imports.index", "Import SIRH"),
+    ("campaigns.index", "Campagnes"),
     ("policy.edit", "Politique"),
     ("audit.index", "Journal"),
     ("users.index", "Comptes"),

@@ -148,6 +148,13 @@ RULES: dict[str, Rule] = {
     "imports.preview": Rule("hr", ids=lambda s, who: {"batch_id": s.import_batch()}),
     "imports.apply": Rule("hr", ids=lambda s, who: {"batch_id": s.import_batch()}),
     "imports.discard": Rule("hr", ids=lambda s, who: {"batch_id": s.import_batch()}),
+    "campaigns.index": Rule("hr"),
+    "campaigns.create": Rule("hr"),
+    "campaigns.show": Rule("hr", ids=lambda s, who: {"campaign_id": _campaign(s)}),
+    "campaigns.status": Rule("hr", ids=lambda s, who: {"campaign_id": _campaign(s)}),
+    "campaigns.start": Rule("hr", ids=lambda s, who: {"campaign_id": _campaign(s)}),
+    "campaigns.cancel": Rule("hr", ids=lambda s, who: {"campaign_id": _campaign(s)}),
+    "campaigns.archive": Rule("hr", ids=lambda s, who: {"campaign_id": _campaign(s)}),
     "policy.edit": Rule("hr"),  # HR may look; saving is admin-only (POST)
     "policy.employer": Rule("hr"),
     "policy.categories": Rule("hr"),
@@ -430,6 +437,17 @@ EMAILS = {
     "hr": "rh.matrice@example.test",
     "admin": "admin.matrice@example.test",
 }
+
+
+def _campaign(seed: Seed) -> int:
+    def build(s):
+        from hrtele.campaigns.services import plan_campaign
+
+        campaign = plan_campaign("amendment", [s.agreement("a")], None, "test", date(2026, 11, 20))
+        db.session.commit()
+        return campaign.id
+
+    return seed.memo("campaign", build)
 
 
 def _clients(app) -> dict[str, Any]:

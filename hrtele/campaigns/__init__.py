@@ -1,0 +1,1 @@
+"""Bulk campaigns: plan (dry run), start, follow, cancel, download; processed by huey jobs."""
