@@ -15,8 +15,8 @@ from hrtele.models.campaign import Campaign, CampaignItem
 from hrtele.models.document import IssuedDocument, SignedScan
 from hrtele.models.employee import Employee
 from hrtele.models.imports import ImportBatch
-from hrtele.models.notification import Notification
 from hrtele.models.indexes import SCALE_INDEXES
+from hrtele.models.notification import Notification
 from hrtele.models.organisation import Category, Employer, Establishment, Policy
 from hrtele.models.payroll import PayrollExport, UrssafCeiling
 from hrtele.models.place import Place
