@@ -20,6 +20,9 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     MAX_FORM_BODY = 1024 * 1024  # bodies that are not file uploads (multipart) stay small
+    MAX_FORM_PARTS = 500  # fields per form (url-encoded too, see web/hooks.py): more is a 413
+    MAX_FORM_MEMORY_SIZE = 500_000  # bytes of one non-file multipart field
+    MAX_QUERY_ARGS = 100  # query-string parameters per request: more is a 413
     SIGNED_SCAN_MAX_BYTES = 5 * 1024 * 1024
     SESSION_COOKIE_NAME = "hrtele_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -65,7 +68,8 @@ _BOOL_KEYS = {
     "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "TESTING",
     "RATELIMIT_ENABLED",
 }
-_INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_FORM_BODY"}
+_INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_FORM_BODY",
+             "MAX_FORM_PARTS", "MAX_FORM_MEMORY_SIZE", "MAX_QUERY_ARGS"}
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict:

@@ -19,6 +19,7 @@ from hrtele.web.forms import (
     no_control_chars,
     strip_filter,
 )
+from hrtele.web.inputs import coerce_id
 from hrtele.web.labels import LABELS
 
 TEXT_MAX = 2000
@@ -140,8 +141,8 @@ class AmendForm(WeeklyPatternMixin, ConfirmWarningsForm):
         "Jours de télétravail par semaine", places=1, minimum=0.5, maximum=5,
         validators=[InputRequired("Indiquez le nombre de jours par semaine.")],
     )
-    place_id = SelectField("Lieu de télétravail", coerce=int)
-    second_place_id = SelectField("Second lieu (facultatif)", coerce=int, validators=[Optional()])
+    place_id = SelectField("Lieu de télétravail", coerce=coerce_id)
+    second_place_id = SelectField("Second lieu (facultatif)", coerce=coerce_id, validators=[Optional()])
     allowance_scheme = SelectField("Modalité d'allocation", choices=dict(LABELS["allowance_scheme"]))
     allowance_amount = EurosField("Montant de l'allocation", validators=[Optional()])
     allowance_monthly_cap = EurosField("Plafond mensuel (facultatif)", validators=[Optional()])
