@@ -87,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from hrtele import models  # noqa: F401  (complete metadata)
+    from hrtele.audit import chain  # noqa: F401  (hash chain of the audit trail, at flush)
     from hrtele.database import configure_sqlite
     from hrtele.extensions import babel, csrf, db, limiter, login_manager, migrate
 

@@ -35,6 +35,7 @@ from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_admin, require_hr
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
+from hrtele.integrity import verified
 from hrtele.models import Policy, UrssafCeiling
 from hrtele.web.errors import FrenchHTTPError
 from hrtele.web.filters import euros, number_fr
@@ -169,7 +170,9 @@ def download(year: int, month: int):
     export = get_export(year, month)
     actor = current_actor()
     if export is not None:
-        data, provisional, etag = export.csv_bytes, False, export.sha256
+        data = verified(export.csv_bytes, export.sha256, object_type="payroll_exports",
+                        object_id=export.id)
+        provisional, etag = False, export.sha256
         record("download", "payroll_exports", export.id, actor,
                {"period": f"{year:04d}-{month:02d}", "sha256": export.sha256})
     else:

@@ -34,8 +34,8 @@ from hrtele.documents.forms import IssueAmendmentForm, ScanUploadForm
 from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import BusinessRuleError, check_version
 from hrtele.extensions import db
+from hrtele.integrity import verified
 from hrtele.models import Agreement, Employee, IssuedDocument, SignedScan, TeleworkRequest
-from hrtele.web.errors import error_page
 from hrtele.web.pagination import paginate
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -150,28 +150,12 @@ writes_on_get("documents.download_scan")
 def download(document_id: int):
     """The stored PDF of an issued document (HR: any; employee: their own, else 404)."""
     document = get_visible_or_404(IssuedDocument, document_id, current_actor())
-    if not services.integrity_ok(document):
-        current_app.logger.error(
-            "issued document %s: stored bytes do not match their SHA-256", document.id
-        )
-        db.session.rollback()
-        record(
-            "integrity_error",
-            "issued_documents",
-            document.id,
-            current_actor(),
-            {"reference": document.reference},
-        )
-        db.session.commit()
-        return error_page(
-            500,
-            "Le document enregistré ne correspond plus à son empreinte : il n'est pas "
-            "délivré. L'équipe technique a été alertée.",
-        )
+    data = verified(document.pdf_bytes, document.sha256, size=document.size,
+                    object_type="issued_documents", object_id=document.id)
     return _serve_stored(
         "issued_documents",
         document.id,
-        document.pdf_bytes,
+        data,
         document.sha256,
         services.download_filename(document, _personnel_number(document)),
         {"reference": document.reference},
@@ -193,10 +177,12 @@ def download_scan(scan_id: int):
         select(IssuedDocument.reference).where(IssuedDocument.id == scan.document_id)
     )
     filename = f"{services.scan_filename(reference or 'document')[:-4]}-signe-{scan.id}.pdf"
+    data = verified(scan.pdf_bytes, scan.sha256, size=scan.size, object_type="signed_scans",
+                    object_id=scan.id)
     return _serve_stored(
         "signed_scans",
         scan.id,
-        scan.pdf_bytes,
+        data,
         scan.sha256,
         filename,
         {"document_id": scan.document_id, "reference": reference},

@@ -44,6 +44,7 @@ from hrtele.domain_adapters import (
 )
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
+from hrtele.integrity import matches
 from hrtele.models import (
     Agreement,
     AgreementEvent,
@@ -501,8 +502,7 @@ def issue_refusal(req: TeleworkRequest, actor: User | None, today: date) -> Issu
 
 def integrity_ok(document: IssuedDocument) -> bool:
     """True when the stored bytes still match their stored SHA-256 and size."""
-    data = document.pdf_bytes or b""
-    return len(data) == document.size and hashlib.sha256(data).hexdigest() == document.sha256
+    return matches(document.pdf_bytes, document.sha256, document.size)
 
 
 def rerender(document: IssuedDocument) -> bytes:

@@ -8,7 +8,7 @@ from hrtele.models.agreement import (
     EquipmentItem,
     PriorityInformation,
 )
-from hrtele.models.audit import AuditEntry
+from hrtele.models.audit import AuditChainHead, AuditEntry
 from hrtele.models.base import Base
 from hrtele.models.document import IssuedDocument, SignedScan
 from hrtele.models.employee import Employee
@@ -25,6 +25,7 @@ __all__ = [
     "Agreement",
     "AgreementEvent",
     "AnnualInterview",
+    "AuditChainHead",
     "AuditEntry",
     "Base",
     "Category",

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from hrtele.extensions import db
+from hrtele.integrity import IntegrityFailure
 
 MESSAGES = {
     400: ("Requête invalide", "La requête n'a pas pu être comprise. Vérifiez les informations saisies."),
@@ -58,6 +59,23 @@ def register(app: Flask) -> None:
             return error_page(503)
         app.logger.exception("database error")
         return error_page(500)
+
+    @app.errorhandler(IntegrityFailure)
+    def _tampered(exc: IntegrityFailure):
+        # Stored bytes no longer match their SHA-256: nothing is served, an alert is logged
+        # and audited (hrtele.integrity).
+        db.session.rollback()
+        app.logger.error("integrity failure on %s %s: %s", request.method, request.path, exc)
+        from hrtele.audit.service import record_apart
+        from hrtele.auth.access import current_actor
+
+        record_apart("integrity_error", exc.object_type, exc.object_id, current_actor(),
+                     {"path": request.path[:500]})
+        return error_page(
+            500,
+            "Le fichier enregistré ne correspond plus à son empreinte SHA-256 : il n'est pas "
+            "délivré. L'équipe technique a été alertée.",
+        )
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)
