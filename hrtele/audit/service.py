@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from time import sleep
 from typing import Any
 
 from flask import has_request_context, request
@@ -86,7 +86,7 @@ def record_apart(action: str, object_type: str, object_id: int | None, actor: Us
             return True
         except OperationalError:
             db.session.rollback()
-            time.sleep(0.02 * 2**attempt)
+            sleep(0.02 * 2**attempt)
     current_app.logger.error("audit entry %s on %s %s not written: database busy",
                              action, object_type, object_id)
     return False
