@@ -33,11 +33,16 @@ class DefaultConfig:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    # memory:// is per process: with several instances use shared storage, e.g.
-    # HRTELE_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (needs the `redis` package).
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_LOGIN = "5 per minute;20 per hour"  # per account (submitted e-mail)
-    RATELIMIT_LOGIN_IP = "20 per minute"  # per client address
+    # Counters shared by every worker and instance: the database by default (hrtele-db://,
+    # hrtele/auth/throttle_storage.py), Redis when HRTELE_REDIS_URL or
+    # HRTELE_RATELIMIT_STORAGE_URI=redis://... is set. memory:// is per process (tests only).
+    RATELIMIT_STORAGE_URI = "hrtele-db://"
+    # Failed log-ins per (account, client address) pair: wrong passwords typed elsewhere never
+    # lock the real user out; plus a global limit per client address.
+    RATELIMIT_LOGIN = "5 per minute;20 per hour"
+    RATELIMIT_LOGIN_IP = "20 per minute;100 per hour"
+    DB_OWNER_ROLE = "hrtele_owner"  # PostgreSQL roles (hrtele/db_roles.py)
+    DB_APP_ROLE = "hrtele_app"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # storage down: log it and keep serving
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

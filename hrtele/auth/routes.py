@@ -83,8 +83,13 @@ def home_for(user: User) -> str:
 
 
 def _account_key() -> str:
-    """Throttling key per account: the submitted e-mail, lower-cased."""
-    return "compte:" + (request.form.get("email") or "").strip().lower()[:254]
+    """Throttling key per (account, client address) pair: the submitted e-mail, lower-cased.
+
+    Never per account alone: wrong passwords sent from one place must not lock the real user
+    out of another (ASVS 6.1.1); the per-address limit bounds what one place can try.
+    """
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"compte:{email}|{get_remote_address()}"
 
 
 def _login_failed(response) -> bool:

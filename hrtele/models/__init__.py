@@ -18,6 +18,7 @@ from hrtele.models.payroll import PayrollExport, UrssafCeiling
 from hrtele.models.place import Place
 from hrtele.models.post import Post
 from hrtele.models.request import TeleworkRequest
+from hrtele.models.security import RateLimitCounter, RecoveryCode, UserTotp
 from hrtele.models.user import Invitation, User, UserSession
 
 __all__ = [
@@ -41,9 +42,12 @@ __all__ = [
     "Policy",
     "Post",
     "PriorityInformation",
+    "RateLimitCounter",
+    "RecoveryCode",
     "SignedScan",
     "TeleworkRequest",
     "UrssafCeiling",
     "User",
     "UserSession",
+    "UserTotp",
 ]
