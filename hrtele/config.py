@@ -48,6 +48,8 @@ class DefaultConfig:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     PROXY_FIX_X_FOR = 0  # number of trusted reverse proxies in front of the app
     INVITATION_VALIDITY = timedelta(days=7)
+    # HR and admin accounts log in with a second factor (TOTP app, recovery codes).
+    TWO_FACTOR_REQUIRED = True
     PAGE_SIZE = 25
     MAIL_SERVER = ""  # empty: no e-mail is sent, HR hands the invitation link over
     MAIL_PORT = 25
@@ -71,7 +73,7 @@ class DefaultConfig:
 ENV_PREFIX = "HRTELE_"
 _BOOL_KEYS = {
     "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "TESTING",
-    "RATELIMIT_ENABLED",
+    "RATELIMIT_ENABLED", "TWO_FACTOR_REQUIRED",
 }
 _INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_FORM_BODY",
              "MAX_FORM_PARTS", "MAX_FORM_MEMORY_SIZE", "MAX_QUERY_ARGS"}

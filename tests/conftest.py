@@ -152,6 +152,15 @@ def _truncate_pg(app) -> None:
             conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
             for table in tables:
                 conn.execute(sa.text(f"DELETE FROM {table}"))
+            _reload_reference_data(conn)
+
+
+def _reload_reference_data(conn) -> None:
+    """What the migrations load (URSSAF ceilings), as in a freshly migrated database."""
+    from hrtele.allowances.ceilings import reference_rows
+    from hrtele.models import UrssafCeiling
+
+    conn.execute(UrssafCeiling.__table__.insert(), reference_rows())
 
 
 @pytest.fixture(params=BACKENDS)

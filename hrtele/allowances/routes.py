@@ -117,7 +117,7 @@ def _stored_display(row: dict) -> dict:
 
 def _month_view(year: int, month: int, error: str | None = None, status: int = 200):
     """Render the month page: live computation, or the stored export once closed."""
-    ceilings = ceiling_service.current_ceilings()  # seeds an empty table (written below)
+    ceilings = ceiling_service.current_ceilings()
     export = get_export(year, month)
     payroll = compute_month(year, month)
     stored_rows = None
@@ -125,7 +125,6 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
     if export is not None:
         stored_rows = read_csv_rows(export.csv_bytes)
         changed_since = csv_bytes(payroll) != export.csv_bytes
-    db.session.commit()  # persists the seeding of an empty ceiling table, if any
     page = _page_of(stored_rows if stored_rows is not None else payroll.lines, requested_page())
     show = _stored_display if stored_rows is not None else _line_display
     page.items = [show(item) for item in page.items]  # format only the rows shown
@@ -219,8 +218,6 @@ def close(year: int, month: int):
 @bp.route("/plafonds")
 def ceilings():
     """The URSSAF exemption ceiling table (everyone in HR reads it, admins edit it)."""
-    ceiling_service.current_ceilings()
-    db.session.commit()
     rows = ceiling_service.list_rows()
     return render_template(
         "allowances/ceilings.html",

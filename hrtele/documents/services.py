@@ -28,6 +28,7 @@ from sqlalchemy.orm import defer
 
 from hrtele.audit.service import record, record_change
 from hrtele.documents import builders
+from hrtele.documents.pdf_check import UnsafePdf, check_plain_pdf
 from hrtele.documents.render import TEMPLATE_VERSION, render_pdf
 from hrtele.documents.snapshots import Snapshot, snapshot_from_json, snapshot_json
 from hrtele.domain import lifecycle
@@ -613,6 +614,10 @@ def validate_scan(data: bytes, max_bytes: int) -> None:
             "Ce PDF est incomplet ou endommagé (marqueur de fin « %%EOF » absent) : "
             "enregistrez à nouveau le scan puis recommencez."
         )
+    try:
+        check_plain_pdf(data)
+    except UnsafePdf as exc:
+        raise BusinessRuleError(str(exc)) from None
 
 
 def scan_filename(filename: str | None) -> str:
