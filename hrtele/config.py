@@ -48,6 +48,11 @@ class DefaultConfig:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     PROXY_FIX_X_FOR = 0  # number of trusted reverse proxies in front of the app
     INVITATION_VALIDITY = timedelta(days=7)
+    # Retention (CNIL, hrtele/retention.py): years after departure / after the pay month /
+    # of audit trail kept before `flask purge-retention` deletes them.
+    RETENTION_YEARS_AFTER_DEPARTURE = 5
+    RETENTION_PAYROLL_YEARS = 5
+    RETENTION_AUDIT_YEARS = 5
     # HR and admin accounts log in with a second factor (TOTP app, recovery codes).
     TWO_FACTOR_REQUIRED = True
     PAGE_SIZE = 25

@@ -41,6 +41,19 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one audit entry to the current transaction."""
+    entry = build_entry(action, object_type, object_id, actor, changes)
+    db.session.add(entry)
+    return entry
+
+
+def build_entry(
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    actor: User | None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """A new audit entry, not yet added to any session (sealed in the chain at flush)."""
     ip = ""
     if has_request_context():
         ip = (request.remote_addr or "")[:45]
@@ -57,7 +70,6 @@ def record(
         ip=ip,
     )
     mark_new(entry)  # sealed into the hash chain at flush time (hrtele.audit.chain)
-    db.session.add(entry)
     return entry
 
 

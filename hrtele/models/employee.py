@@ -44,6 +44,8 @@ class Employee(Base, TimestampMixin, VersionedMixin):
         ForeignKey("employees.id"), nullable=True, index=True
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when the employee leaves the workforce: the retention clock starts here.
+    departure_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     post: Mapped[Post | None] = relationship()
     category: Mapped[Category | None] = relationship()
