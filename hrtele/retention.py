@@ -36,6 +36,7 @@ from hrtele.models import (
     Agreement,
     AgreementEvent,
     AnnualInterview,
+    AuditChainHead,
     AuditEntry,
     Employee,
     EquipmentItem,
@@ -200,8 +201,11 @@ def apply(session: Session, purge: PurgePlan) -> PurgePlan:
             session.add(build_entry("retention_purge", "payroll_exports", None, None, {
                 "periods": [f"{y:04d}-{m:02d}" for _, y, m in purge.payroll_exports]}))
         if purge.audit_before is not None:
+            session.flush()  # entries added above take their place in the chain first
             anchor = session.scalar(sa.select(AuditEntry.prev_hash)
                                     .where(AuditEntry.seq == purge.audit_before))
+            if anchor is None:
+                anchor = session.scalar(sa.select(AuditChainHead.entry_hash))
             counts["audit_entries"] = _delete(session, AuditEntry,
                                               AuditEntry.seq < purge.audit_before)
             session.add(build_entry("audit_purged", "audit_entries", None, None, {

@@ -40,6 +40,12 @@ bp = Blueprint("users", __name__, url_prefix="/comptes")
 HR_ENDPOINTS = frozenset({"users.invite_employee"})
 
 
+@bp.app_context_processor
+def _employee_space():
+    """employee_space_status(employee_id) for the « Inviter le salarié » partial."""
+    return {"employee_space_status": employee_space_status}
+
+
 @bp.before_request
 def _gate():
     """Admin-only area, with the HR invitation as the single exception."""
