@@ -70,6 +70,8 @@ def base_config(uri: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": "mail.invalid",
+        # The second factor has its own tests (test_two_factor.py, browser journey).
+        "TWO_FACTOR_REQUIRED": False,
     }
 
 
