@@ -48,18 +48,12 @@ def is_enrolled(user: User) -> bool:
 
 
 def start_enrolment(user: User) -> UserTotp:
-    """A fresh secret for the account (replacing an unconfirmed one); flushes."""
+    """The account's TOTP record, with a new random secret the first time; flushes."""
     existing = totp_of(user.id)
-    if existing is not None and existing.confirmed_dt is not None:
-        return existing
-    secret = pyotp.random_base32()
     if existing is None:
-        existing = UserTotp(user_id=user.id, secret=secret)
+        existing = UserTotp(user_id=user.id, secret=pyotp.random_base32())
         db.session.add(existing)
-    else:
-        existing.secret = secret
-        existing.last_step = None
-    db.session.flush()
+        db.session.flush()
     return existing
 
 
