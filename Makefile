@@ -28,9 +28,10 @@ migrate:
 demo:
 	$(FLASK) demo-data --if-empty
 
-# Local http: the session cookie cannot be Secure on http://127.0.0.1.
+# Local http: the session cookie cannot be Secure on http://127.0.0.1. The local demo logs in
+# without the second factor (production keeps HRTELE_TWO_FACTOR_REQUIRED on).
 serve:
-	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 HRTELE_TWO_FACTOR_REQUIRED=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 run: install migrate demo serve
 
