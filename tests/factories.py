@@ -178,3 +178,18 @@ def page_text(response) -> str:
 
     body = re.sub(r'(name="csrf_token"[^>]*?value=")[^"]*"', r'\1"', response.get_data(as_text=True))
     return html.unescape(body)
+
+
+def plain_pdf(pages: int = 1, text: str = "scan") -> bytes:
+    """A plain PDF as a scanner makes it (pypdf writer): no script, no attachment."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -37,7 +37,7 @@ from tests.documents.model_samples import (
     vacant_post,
 )
 from tests.documents.test_render import AMENDMENT_ARTICLES, LEGAL_REFERENCES, amendment_values
-from tests.factories import make_category, make_post, make_request, make_user
+from tests.factories import make_category, make_post, make_request, make_user, plain_pdf
 
 
 @pytest.fixture(autouse=True)
@@ -374,7 +374,7 @@ def test_database_keeps_issued_documents_immutable(db_session, hr):
     assert stored.is_superseded is True and stored.acknowledged_dt is not None
 
     # Signed scans are append-only.
-    scan = services.attach_scan(stored, "signé.pdf", stored.pdf_bytes, hr, 5_000_000)
+    scan = services.attach_scan(stored, "signé.pdf", plain_pdf(), hr, 5_000_000)
     db.session.commit()
     for statement in (
         "UPDATE signed_scans SET filename = 'autre.pdf' WHERE id = :id",
@@ -565,7 +565,7 @@ def test_refusal_letter_from_a_refused_request(db_session, hr):
 
 def test_scan_validation(db_session, hr):
     document = _issue(agreement_variant("full_days-none"), hr)
-    pdf = document.pdf_bytes
+    pdf = plain_pdf(3)
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
     cases = {
         "vide": b"",
@@ -573,6 +573,9 @@ def test_scan_validation(db_session, hr):
         "%%EOF": pdf[:-200],
         "taille maximale": pdf,
     }
+    with pytest.raises(BusinessRuleError, match="fichier joint"):  # the issued PDF/A itself
+        services.attach_scan(document, "scan.pdf", document.pdf_bytes, hr, max_bytes=10**7)
+    db.session.rollback()
     for expected, data in cases.items():
         with pytest.raises(BusinessRuleError, match=expected):
             services.attach_scan(document, "scan.pdf", data, hr, max_bytes=len(pdf) - 1)
