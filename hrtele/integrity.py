@@ -30,6 +30,7 @@ HASHED_TABLES: tuple[HashedTable, ...] = (
     HashedTable("issued_documents", "document émis", "pdf_bytes"),
     HashedTable("signed_scans", "scan signé", "pdf_bytes"),
     HashedTable("payroll_exports", "export de paie", "csv_bytes", size_column=None),
+    HashedTable("signature_evidences", "PDF signé", "pdf_bytes", hash_column="pdf_sha256"),
 )
 
 

@@ -46,6 +46,8 @@ from hrtele.models import (
     Place,
     PriorityInformation,
     RecoveryCode,
+    SignatureEvidence,
+    SignatureRequest,
     SignedScan,
     TeleworkRequest,
     User,
@@ -54,7 +56,7 @@ from hrtele.models import (
 )
 
 GUARDED = ("issued_documents", "signed_scans", "agreement_events", "payroll_exports",
-           "audit_entries")
+           "audit_entries", "signature_requests", "signature_evidences")
 
 
 def _years_before(day: date, years: int) -> date:
@@ -151,6 +153,10 @@ def _purge_employee(session: Session, employee_id: int, counts: dict[str, int]) 
     agreements = sa.select(Agreement.id).where(Agreement.employee_id == employee_id)
     documents = sa.select(IssuedDocument.id).where(IssuedDocument.employee_id == employee_id)
     add("signed_scans", _delete(session, SignedScan, SignedScan.document_id.in_(documents)))
+    add("signature_evidences", _delete(session, SignatureEvidence,
+                                       SignatureEvidence.document_id.in_(documents)))
+    add("signature_requests", _delete(session, SignatureRequest,
+                                      SignatureRequest.document_id.in_(documents)))
     add("issued_documents", _delete(session, IssuedDocument,
                                     IssuedDocument.employee_id == employee_id))
     add("agreement_events", _delete(session, AgreementEvent,

@@ -7,7 +7,8 @@ from importlib import import_module
 from flask import Flask
 
 COMMAND_MODULES = ("hrtele.commands.users", "hrtele.commands.demo", "hrtele.commands.payroll",
-                   "hrtele.commands.lifecycle", "hrtele.commands.store")
+                   "hrtele.commands.lifecycle", "hrtele.commands.signatures",
+                   "hrtele.commands.store")
 
 
 def register_commands(app: Flask) -> None:

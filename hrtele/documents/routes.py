@@ -82,6 +82,9 @@ def _serve_stored(
     The endpoint is declared with writes_on_get, so on SQLite the whole request is one
     BEGIN IMMEDIATE transaction: the audit insert never has to upgrade a read snapshot.
     """
+    # Every stored download is checked against its recorded SHA-256: altered bytes are never
+    # served (IntegrityFailure -> refusal page, audit entry, error log).
+    data = verified(data, sha256, object_type=object_type, object_id=object_id)
     not_modified = request.if_none_match.contains_weak(sha256)
     user = current_actor()
     # The audit only needs the actor's id and e-mail.
@@ -150,12 +153,10 @@ writes_on_get("documents.download_scan")
 def download(document_id: int):
     """The stored PDF of an issued document (HR: any; employee: their own, else 404)."""
     document = get_visible_or_404(IssuedDocument, document_id, current_actor())
-    data = verified(document.pdf_bytes, document.sha256, size=document.size,
-                    object_type="issued_documents", object_id=document.id)
     return _serve_stored(
         "issued_documents",
         document.id,
-        data,
+        document.pdf_bytes,
         document.sha256,
         services.download_filename(document, _personnel_number(document)),
         {"reference": document.reference},
@@ -177,12 +178,10 @@ def download_scan(scan_id: int):
         select(IssuedDocument.reference).where(IssuedDocument.id == scan.document_id)
     )
     filename = f"{services.scan_filename(reference or 'document')[:-4]}-signe-{scan.id}.pdf"
-    data = verified(scan.pdf_bytes, scan.sha256, size=scan.size, object_type="signed_scans",
-                    object_id=scan.id)
     return _serve_stored(
         "signed_scans",
         scan.id,
-        data,
+        scan.pdf_bytes,
         scan.sha256,
         filename,
         {"document_id": scan.document_id, "reference": reference},

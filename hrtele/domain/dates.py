@@ -4,9 +4,7 @@ Pure domain code: stdlib only. ``today`` is always an argument, never read from 
 Conventions used throughout:
 
 - every period is a closed interval of calendar days ``[first day, last day]``;
-- notice delays (« délai de prévenance ») are in calendar days, counted from the day after
-  the notification: notified on D with N days of notice, telework may end on D + N at the
-  earliest (the "effective end date" is the first day without telework);
+- notice delays live in hrtele.domain.notice;
 - month arithmetic clamps to the end of the month (31 January + 1 month = 28/29 February).
 """
 
@@ -15,11 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-
-PHASE_NOT_STARTED = "not_started"
-PHASE_ADAPTATION = "adaptation"
-PHASE_AFTER_ADAPTATION = "after_adaptation"
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 MAX_AMOUNT = Decimal("10000000")  # 1e7 €: anything above is a typing mistake for this app
 _CENT = Decimal("0.01")
@@ -60,51 +54,6 @@ def adaptation_end_date(start: date, months: int) -> date | None:
     return same_day - timedelta(days=1)
 
 
-# --- Notice (délai de prévenance) ---------------------------------------------------------
-
-
-def effective_end_date(notification_date: date, notice_days: int) -> date:
-    """Earliest date telework may end: notification date + ``notice_days`` calendar days."""
-    if notice_days < 0:
-        raise ValueError("Le délai de prévenance ne peut pas être négatif.")
-    return notification_date + timedelta(days=notice_days)
-
-
-def check_notice(notification_date: date, notice_days: int, proposed_end: date) -> str | None:
-    """None if ``proposed_end`` respects the notice, else a French error message."""
-    earliest = effective_end_date(notification_date, notice_days)
-    if proposed_end >= earliest:
-        return None
-    return (
-        f"La date de fin proposée ({format_date_fr(proposed_end)}) ne respecte pas le délai "
-        f"de prévenance de {_days_fr(notice_days)} à compter de la notification du "
-        f"{format_date_fr(notification_date)} : fin possible au plus tôt le "
-        f"{format_date_fr(earliest)}."
-    )
-
-
-def phase_on(start: date, adaptation_end: date | None, d: date) -> str:
-    """Phase of an agreement on day ``d``: 'not_started', 'adaptation' or 'after_adaptation'."""
-    if d < start:
-        return PHASE_NOT_STARTED
-    if adaptation_end is not None and d <= adaptation_end:
-        return PHASE_ADAPTATION
-    return PHASE_AFTER_ADAPTATION
-
-
-def notice_days_for_phase(phase: str, during: int, after: int) -> int:
-    """Notice delay that applies in ``phase``: ``during`` adaptation, ``after`` it."""
-    if phase == PHASE_ADAPTATION:
-        return during
-    if phase == PHASE_AFTER_ADAPTATION:
-        return after
-    if phase == PHASE_NOT_STARTED:
-        raise ValueError(
-            "Le télétravail n'a pas encore commencé : aucun délai de prévenance ne s'applique."
-        )
-    raise ValueError(f"Phase inconnue : {phase!r}")
-
-
 # --- Annual interview (L1222-10 4°, 2012) -------------------------------------------------
 
 
@@ -113,31 +62,34 @@ def _anniversary(start: date, years: int) -> date:
     return add_months(start, 12 * years)
 
 
+def first_interview_due(start: date) -> date:
+    """Due date of the first annual interview: one year after telework starts."""
+    return _anniversary(start, 1)
+
+
+def next_interview_deadline(start: date, held: date) -> date:
+    """Latest date of the interview after one held on ``held``: the end of the following year.
+
+    Years run from each anniversary of ``start``; an interview held in year k must be followed
+    by one in year k + 1, so no later than the (k + 1)th anniversary.
+    """
+    years = 1
+    while _anniversary(start, years) < held:
+        years += 1
+    return _anniversary(start, years + 1)
+
+
+def next_interview_due(start: date, held: date) -> date:
+    """Default date of the next interview: a year after ``held``, within the legal deadline."""
+    return min(add_months(held, 12), next_interview_deadline(start, held))
+
+
 def annual_interview_due_dates(start: date, today: date) -> date:
     """Next annual-interview due date on or after ``today`` (start + 1 year, then yearly)."""
     years = max(1, today.year - start.year - 1)
     while _anniversary(start, years) < today:
         years += 1
     return _anniversary(start, years)
-
-
-def is_overdue(last_interview_date: date | None, start: date, today: date) -> bool:
-    """True when a due date has passed with no interview held in the year that ended on it.
-
-    Year k runs from the (k-1)th anniversary (excluded; ``start`` included for the first year)
-    to the kth anniversary (included), which is its due date. Only the latest due date strictly
-    before ``today`` matters: a late interview held since then catches up.
-    """
-    years = max(0, today.year - start.year - 1)
-    while _anniversary(start, years + 1) < today:
-        years += 1
-    if years == 0:  # the first due date has not passed yet
-        return False
-    if last_interview_date is None:
-        return True
-    if years == 1:
-        return last_interview_date < start
-    return last_interview_date <= _anniversary(start, years - 1)
 
 
 def days_until(d: date, today: date) -> int:
@@ -186,46 +138,6 @@ def _days_fr(n: int) -> str:
 
 
 # --- French amounts -----------------------------------------------------------------------
-
-# Integer part: plain digits, or groups of three separated by a (no-break) space.
-# Decimal part: comma or dot, then digits (more than two is rejected with its own message).
-_AMOUNT = re.compile(
-    r"(?P<int>[0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+)"
-    r"(?:[.,](?P<frac>[0-9]+))?"
-)
-_MAX_AMOUNT_INPUT = 40
-
-
-def parse_amount_fr(text: str) -> Decimal:
-    """Parse '12,50 €', '12.50' or '1 234,56' into a Decimal with 2 places; French ValueError."""
-    if not isinstance(text, str):
-        raise TypeError(f"parse_amount_fr expects str, got {type(text).__name__}")
-    value = text.strip()
-    if value.endswith("€"):
-        value = value[:-1].rstrip()
-    match = _AMOUNT.fullmatch(value) if len(value) <= _MAX_AMOUNT_INPUT else None
-    if not match:
-        raise ValueError(
-            f"Montant invalide : « {_echo(text)} » (format attendu : 1 234,56 €, "
-            "montant positif ou nul)"
-        )
-    frac = match.group("frac") or ""
-    if len(frac) > 2:
-        raise ValueError(
-            f"Montant invalide : « {_echo(text)} » (deux décimales au plus, ex. 12,50 €)"
-        )
-    digits = re.sub(r"[^0-9]", "", match.group("int"))
-    try:
-        amount = Decimal(f"{digits}.{frac or '0'}")
-    except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
-        raise ValueError(f"Montant invalide : « {_echo(text)} »") from None
-    if amount > MAX_AMOUNT:
-        raise ValueError(
-            f"Montant invalide : « {_echo(text)} » (montant trop élevé, "
-            f"maximum {format_euros(MAX_AMOUNT)})"
-        )
-    return amount.quantize(_CENT)
-
 
 def format_euros(amount: Decimal | int) -> str:
     """Format as '1 234,56 €': U+202F between thousands, U+00A0 before €, 2 decimals."""

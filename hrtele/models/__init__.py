@@ -19,6 +19,7 @@ from hrtele.models.place import Place
 from hrtele.models.post import Post
 from hrtele.models.request import TeleworkRequest
 from hrtele.models.security import RateLimitCounter, RecoveryCode, UserTotp
+from hrtele.models.signature import SignatureEvidence, SignatureRequest
 from hrtele.models.user import Invitation, User, UserSession
 
 __all__ = [
@@ -44,6 +45,8 @@ __all__ = [
     "PriorityInformation",
     "RateLimitCounter",
     "RecoveryCode",
+    "SignatureEvidence",
+    "SignatureRequest",
     "SignedScan",
     "TeleworkRequest",
     "UrssafCeiling",

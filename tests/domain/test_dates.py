@@ -12,22 +12,13 @@ import pytest
 
 from hrtele.domain import dates as dt
 from hrtele.domain.dates import (
-    PHASE_ADAPTATION,
-    PHASE_AFTER_ADAPTATION,
-    PHASE_NOT_STARTED,
     adaptation_end_date,
     add_months,
     annual_interview_due_dates,
-    check_notice,
     days_until,
-    effective_end_date,
     format_date_fr,
     format_euros,
-    is_overdue,
-    notice_days_for_phase,
-    parse_amount_fr,
     parse_date_fr,
-    phase_on,
 )
 
 NNBSP = "\u202f"
@@ -95,106 +86,6 @@ def test_adaptation_end_date_without_adaptation():
         adaptation_end_date(date(2026, 1, 15), -1)
 
 
-# --- Notice --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("notified", "days", "expected"),
-    [
-        (date(2026, 3, 1), 15, date(2026, 3, 16)),
-        (date(2026, 3, 1), 0, date(2026, 3, 1)),
-        (date(2026, 12, 20), 30, date(2027, 1, 19)),
-        (date(2028, 2, 15), 15, date(2028, 3, 1)),  # leap year: 29/02 counts
-        (date(2026, 2, 15), 15, date(2026, 3, 2)),
-    ],
-)
-def test_effective_end_date(notified, days, expected):
-    assert effective_end_date(notified, days) == expected
-
-
-def test_effective_end_date_negative_notice():
-    with pytest.raises(ValueError):
-        effective_end_date(date(2026, 3, 1), -1)
-
-
-@pytest.mark.parametrize(
-    ("notified", "days", "proposed", "ok"),
-    [
-        (date(2026, 3, 1), 15, date(2026, 3, 16), True),  # exactly on the boundary
-        (date(2026, 3, 1), 15, date(2026, 3, 15), False),  # one day short
-        (date(2026, 3, 1), 15, date(2026, 4, 1), True),
-        (date(2026, 3, 1), 0, date(2026, 3, 1), True),
-        (date(2026, 3, 1), 0, date(2026, 2, 28), False),  # before the notification itself
-        (date(2026, 12, 17), 15, date(2027, 1, 1), True),
-        (date(2026, 12, 17), 15, date(2026, 12, 31), False),
-    ],
-)
-def test_check_notice(notified, days, proposed, ok):
-    result = check_notice(notified, days, proposed)
-    if ok:
-        assert result is None
-    else:
-        assert result is not None and "délai de prévenance" in result
-
-
-def test_check_notice_message():
-    assert check_notice(date(2026, 3, 1), 15, date(2026, 3, 10)) == (
-        "La date de fin proposée (10/03/2026) ne respecte pas le délai de prévenance de "
-        "15 jours à compter de la notification du 01/03/2026 : fin possible au plus tôt le "
-        "16/03/2026."
-    )
-    assert "de 1 jour à compter" in check_notice(date(2026, 3, 1), 1, date(2026, 3, 1))
-
-
-# --- Phases --------------------------------------------------------------------------------
-
-START = date(2026, 1, 15)
-ADAPT_END = date(2026, 4, 14)
-
-
-@pytest.mark.parametrize(
-    ("adaptation_end", "day", "expected"),
-    [
-        (ADAPT_END, date(2026, 1, 14), PHASE_NOT_STARTED),
-        (ADAPT_END, START, PHASE_ADAPTATION),
-        (ADAPT_END, ADAPT_END, PHASE_ADAPTATION),
-        (ADAPT_END, date(2026, 4, 15), PHASE_AFTER_ADAPTATION),
-        (None, START, PHASE_AFTER_ADAPTATION),
-        (None, date(2026, 1, 1), PHASE_NOT_STARTED),
-    ],
-)
-def test_phase_on(adaptation_end, day, expected):
-    assert phase_on(START, adaptation_end, day) == expected
-
-
-def test_phase_values():
-    assert (PHASE_NOT_STARTED, PHASE_ADAPTATION, PHASE_AFTER_ADAPTATION) == (
-        "not_started",
-        "adaptation",
-        "after_adaptation",
-    )
-
-
-@pytest.mark.parametrize(
-    ("phase", "expected"), [(PHASE_ADAPTATION, 15), (PHASE_AFTER_ADAPTATION, 30)]
-)
-def test_notice_days_for_phase(phase, expected):
-    assert notice_days_for_phase(phase, during=15, after=30) == expected
-
-
-@pytest.mark.parametrize("phase", [PHASE_NOT_STARTED, "unknown"])
-def test_notice_days_for_phase_invalid(phase):
-    with pytest.raises(ValueError):
-        notice_days_for_phase(phase, during=15, after=30)
-
-
-def test_adaptation_pipeline_notice_boundary():
-    end = adaptation_end_date(START, 3)
-    assert notice_days_for_phase(phase_on(START, end, end), 15, 30) == 15
-    day_after = date(2026, 4, 15)
-    assert notice_days_for_phase(phase_on(START, end, day_after), 15, 30) == 30
-
-
 # --- Annual interview ----------------------------------------------------------------------
 
 
@@ -222,37 +113,8 @@ def test_annual_interview_due_dates(start, today, expected):
 S = date(2026, 3, 10)
 
 
-@pytest.mark.parametrize(
-    ("last", "today", "expected"),
-    [
-        (None, date(2026, 6, 1), False),  # first year not over
-        (None, date(2027, 3, 10), False),  # due today, not yet late
-        (None, date(2027, 3, 11), True),
-        (date(2027, 3, 10), date(2027, 3, 11), False),  # held on the due date
-        (date(2026, 3, 10), date(2027, 3, 11), False),  # held on the start date counts
-        (date(2026, 3, 9), date(2027, 3, 11), True),  # before telework started: does not count
-        (date(2027, 5, 1), date(2027, 6, 1), False),  # late but caught up
-        (date(2027, 3, 10), date(2028, 3, 10), False),  # second due date is today
-        (date(2027, 3, 10), date(2028, 3, 11), True),  # year 2 had no interview
-        (date(2027, 3, 11), date(2028, 3, 11), False),
-        (date(2028, 3, 1), date(2029, 1, 1), False),  # third year still running
-        (date(2028, 3, 1), date(2029, 3, 11), True),
-        (date(2028, 3, 1), date(2030, 1, 1), True),  # still overdue a year later
-        (date(2029, 3, 10), date(2030, 3, 10), False),
-        (date(2029, 3, 10), date(2030, 3, 11), True),
-        (date(2029, 3, 11), date(2030, 3, 11), False),
-    ],
-)
-def test_is_overdue(last, today, expected):
-    assert is_overdue(last, S, today) is expected
 
 
-def test_is_overdue_leap_day_start():
-    start = date(2028, 2, 29)
-    assert not is_overdue(None, start, date(2029, 2, 28))
-    assert is_overdue(None, start, date(2029, 3, 1))
-    assert not is_overdue(date(2029, 3, 1), start, date(2030, 2, 28))
-    assert is_overdue(date(2029, 2, 28), start, date(2030, 3, 1))
 
 
 @pytest.mark.parametrize(
@@ -351,64 +213,8 @@ def test_date_round_trip():
 # --- French amounts ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("12,50 €", Decimal("12.50")),
-        ("12.50", Decimal("12.50")),
-        ("12,5", Decimal("12.50")),
-        ("12", Decimal("12.00")),
-        ("0", Decimal("0.00")),
-        ("0,01", Decimal("0.01")),
-        ("12,50€", Decimal("12.50")),
-        ("1 234,56", Decimal("1234.56")),
-        (f"1{NNBSP}234,56{NBSP}€", Decimal("1234.56")),
-        (f"1{NBSP}234,56", Decimal("1234.56")),
-        ("1234,56", Decimal("1234.56")),
-        ("1 234 567", Decimal("1234567.00")),
-        ("10 000 000", Decimal("10000000.00")),  # the limit itself is accepted
-        ("  57,20 € ", Decimal("57.20")),
-    ],
-)
-def test_parse_amount_fr(text, expected):
-    result = parse_amount_fr(text)
-    assert result == expected
-    assert result.as_tuple().exponent == -2
 
 
-@pytest.mark.parametrize(
-    ("text", "fragment"),
-    [
-        ("12,505", "deux décimales au plus"),
-        ("0,001", "deux décimales au plus"),
-        ("10 000 000,01", "trop élevé"),
-        ("99999999", "trop élevé"),
-        ("NaN", "format attendu"),
-        ("inf", "format attendu"),
-        ("Infinity", "format attendu"),
-        ("-12,50", "format attendu"),
-        ("+12", "format attendu"),
-        ("", "format attendu"),
-        ("€", "format attendu"),
-        ("12,", "format attendu"),
-        (",50", "format attendu"),
-        ("12 50", "format attendu"),
-        ("1 2345", "format attendu"),
-        ("1.234,56", "format attendu"),
-        ("1,234.56", "format attendu"),
-        ("12,50 $", "format attendu"),
-        ("1e3", "format attendu"),
-        ("douze", "format attendu"),
-        ("١٢", "format attendu"),  # non-ASCII digits
-        ("9" * 100, "format attendu"),
-    ],
-)
-def test_parse_amount_fr_invalid(text, fragment):
-    with pytest.raises(ValueError) as excinfo:
-        parse_amount_fr(text)
-    message = str(excinfo.value)
-    assert message.startswith("Montant invalide")
-    assert fragment in message
 
 
 @pytest.mark.parametrize(
@@ -444,10 +250,6 @@ def test_format_euros_type(amount):
         format_euros(amount)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["0,00", "12,50", "1 234,56", "9 999 999,99"])
-def test_amount_round_trip(text):
-    amount = parse_amount_fr(text)
-    assert parse_amount_fr(format_euros(amount)) == amount
 
 
 # --- Purity --------------------------------------------------------------------------------
@@ -466,3 +268,25 @@ def test_module_imports_only_stdlib():
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
     }
     assert modules <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+@pytest.mark.parametrize(
+    ("held", "deadline"),
+    [
+        (date(2026, 10, 1), date(2028, 10, 1)),  # first year: next window ends on the 2nd anniversary
+        (date(2027, 9, 30), date(2028, 10, 1)),
+        (date(2027, 10, 1), date(2028, 10, 1)),  # on the due date itself
+        (date(2027, 10, 2), date(2029, 10, 1)),  # late, in the second year
+    ],
+)
+def test_next_interview_deadline(held, deadline):
+    """L1222-10 4° (2012): an interview each year from the start of telework."""
+    assert dt.next_interview_deadline(date(2026, 10, 1), held) == deadline
+
+
+def test_first_and_next_interview():
+    assert dt.first_interview_due(date(2026, 1, 31)) == date(2027, 1, 31)
+    assert dt.first_interview_due(date(2024, 2, 29)) == date(2025, 2, 28)
+    assert dt.next_interview_due(date(2026, 10, 1), date(2027, 10, 5)) == date(2028, 10, 5)
+    # Late interview: the next one stays within the following anniversary year.
+    assert dt.next_interview_due(date(2026, 10, 1), date(2027, 10, 2)) == date(2028, 10, 2)

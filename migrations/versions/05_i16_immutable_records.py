@@ -8,7 +8,7 @@ collides with an existing row (hrtele.db_guards). issued_documents is guarded co
 column: only ``is_superseded`` may change, ``acknowledged_dt`` may be set once.
 
 Revision ID: i16_immutable
-Revises: 0002
+Revises: i14_signatures
 """
 
 from alembic import op
@@ -16,11 +16,12 @@ from alembic import op
 from hrtele.db_guards import append_only, frozen_columns
 
 revision = "i16_immutable"
-down_revision = "0002"
+down_revision = "i14_signatures"
 branch_labels = None
 depends_on = None
 
-APPEND_ONLY_TABLES = ("audit_entries", "agreement_events", "signed_scans", "payroll_exports")
+APPEND_ONLY_TABLES = ("audit_entries", "agreement_events", "signed_scans", "payroll_exports",
+                      "signature_requests", "signature_evidences")
 # Columns of migration 0002's issued_documents trigger (restored by the downgrade).
 FROZEN_0002 = (
     "reference", "kind", "version", "employee_id", "agreement_id", "request_id", "pdf_bytes",
