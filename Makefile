@@ -28,13 +28,15 @@ migrate:
 demo:
 	$(FLASK) demo-data --if-empty
 
-# Local http: the session cookie cannot be Secure on http://127.0.0.1.
+# Local http: the session cookie cannot be Secure on http://127.0.0.1. The local demo logs in
+# without the second factor (production keeps HRTELE_TWO_FACTOR_REQUIRED on).
 serve:
-	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 HRTELE_TWO_FACTOR_REQUIRED=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 # gunicorn (several workers) + the huey worker, both under honcho (Procfile); Ctrl-C stops both.
+# Local demo over http: cookies not Secure, log-in without the second factor.
 start:
-	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 $(BIN)/honcho start -f Procfile -p $(PORT)
+	HRTELE_SESSION_COOKIE_SECURE=0 HRTELE_REMEMBER_COOKIE_SECURE=0 HRTELE_TWO_FACTOR_REQUIRED=0 $(BIN)/honcho start -f Procfile -p $(PORT)
 
 run: install migrate demo start
 

@@ -67,6 +67,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(env_overrides())
     if test_config:
         app.config.update(test_config)
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url and app.config.get("RATELIMIT_STORAGE_URI") == DefaultConfig.RATELIMIT_STORAGE_URI:
+        app.config["RATELIMIT_STORAGE_URI"] = redis_url  # one shared store for the counters
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance_path)
     apply_cookie_policy(app.config)
@@ -93,6 +96,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from hrtele import models  # noqa: F401  (complete metadata)
+    from hrtele.audit import chain  # noqa: F401  (hash chain of the audit trail, at flush)
+    from hrtele.auth import throttle_storage  # noqa: F401  (registers hrtele-db://)
     from hrtele.database import configure_sqlite
     from hrtele.extensions import babel, csrf, db, limiter, login_manager, migrate
 

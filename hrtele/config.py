@@ -20,6 +20,9 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     MAX_FORM_BODY = 1024 * 1024  # bodies that are not file uploads (multipart) stay small
+    MAX_FORM_PARTS = 500  # fields per form (url-encoded too, see web/hooks.py): more is a 413
+    MAX_FORM_MEMORY_SIZE = 500_000  # bytes of one non-file multipart field
+    MAX_QUERY_ARGS = 100  # query-string parameters per request: more is a 413
     SIGNED_SCAN_MAX_BYTES = 5 * 1024 * 1024
     SESSION_COOKIE_NAME = "hrtele_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -30,16 +33,28 @@ class DefaultConfig:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    # memory:// is per process: with several instances use shared storage, e.g.
-    # HRTELE_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (needs the `redis` package).
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_LOGIN = "5 per minute;20 per hour"  # per account (submitted e-mail)
-    RATELIMIT_LOGIN_IP = "20 per minute"  # per client address
+    # Counters shared by every worker and instance: the database by default (hrtele-db://,
+    # hrtele/auth/throttle_storage.py), Redis when HRTELE_REDIS_URL or
+    # HRTELE_RATELIMIT_STORAGE_URI=redis://... is set. memory:// is per process (tests only).
+    RATELIMIT_STORAGE_URI = "hrtele-db://"
+    # Failed log-ins per (account, client address) pair: wrong passwords typed elsewhere never
+    # lock the real user out; plus a global limit per client address.
+    RATELIMIT_LOGIN = "5 per minute;20 per hour"
+    RATELIMIT_LOGIN_IP = "20 per minute;100 per hour"
+    DB_OWNER_ROLE = "hrtele_owner"  # PostgreSQL roles (hrtele/db_roles.py)
+    DB_APP_ROLE = "hrtele_app"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # storage down: log it and keep serving
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     PROXY_FIX_X_FOR = 0  # number of trusted reverse proxies in front of the app
     INVITATION_VALIDITY = timedelta(days=7)
+    # Retention (CNIL, hrtele/retention.py): years after departure / after the pay month /
+    # of audit trail kept before `flask purge-retention` deletes them.
+    RETENTION_YEARS_AFTER_DEPARTURE = 5
+    RETENTION_PAYROLL_YEARS = 5
+    RETENTION_AUDIT_YEARS = 5
+    # HR and admin accounts log in with a second factor (TOTP app, recovery codes).
+    TWO_FACTOR_REQUIRED = True
     PAGE_SIZE = 25
     MAIL_SERVER = ""  # empty: no e-mail is sent, HR hands the invitation link over
     MAIL_PORT = 25
@@ -73,10 +88,11 @@ class DefaultConfig:
 ENV_PREFIX = "HRTELE_"
 _BOOL_KEYS = {
     "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "TESTING",
-    "RATELIMIT_ENABLED", "HUEY_IMMEDIATE",
+    "RATELIMIT_ENABLED", "HUEY_IMMEDIATE", "TWO_FACTOR_REQUIRED",
 }
 _INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "MAX_CONTENT_LENGTH", "MAX_FORM_BODY",
-             "WORKER_STALE_SECONDS", "CAMPAIGN_RUNNERS", "CAMPAIGN_LEASE_SECONDS", "CAMPAIGN_SLICE"}
+             "WORKER_STALE_SECONDS", "CAMPAIGN_RUNNERS", "CAMPAIGN_LEASE_SECONDS", "CAMPAIGN_SLICE",
+             "MAX_FORM_PARTS", "MAX_FORM_MEMORY_SIZE", "MAX_QUERY_ARGS"}
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict:

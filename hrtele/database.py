@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -59,8 +59,29 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(begin_statement())
 
 
+_FORCE_WRITE = "_hrtele_write_transaction"
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Transactions begun inside the block are write transactions (BEGIN IMMEDIATE on SQLite).
+
+    For a write made during a GET (an audit entry of a refusal): a deferred transaction that
+    has read first cannot always become a writer when another connection wrote meanwhile
+    (SQLITE_BUSY at once, the busy timeout does not apply), and the entry would be lost.
+    """
+    previous = g.get(_FORCE_WRITE, False)
+    setattr(g, _FORCE_WRITE, True)
+    try:
+        yield
+    finally:
+        setattr(g, _FORCE_WRITE, previous)
+
+
 def begin_statement() -> str:
     """BEGIN for read-only web requests, BEGIN IMMEDIATE for everything else (writes, CLI)."""
+    if has_app_context() and g.get(_FORCE_WRITE, False):
+        return "BEGIN IMMEDIATE"
     if _READ_ONLY.get():
         return "BEGIN"
     if (

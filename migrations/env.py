@@ -10,6 +10,16 @@ config = context.config
 
 
 def _engine():
+    """The app's engine, or MIGRATION_DATABASE_URL's (the owner or an administrator account:
+    on PostgreSQL the application's own role may not change the schema)."""
+    url = current_app.config.get("MIGRATION_DATABASE_URL")
+    if url:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        from hrtele.config import normalise_database_url
+
+        return create_engine(normalise_database_url(url), poolclass=NullPool)
     return current_app.extensions["migrate"].db.engine
 
 
@@ -54,6 +64,11 @@ def run_migrations_online() -> None:
         try:
             context.configure(connection=connection, target_metadata=_metadata(), **args)
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    from hrtele.db_roles import set_owner_role
+
+                    # Objects created from here on belong to the owner role (hrtele.db_roles).
+                    set_owner_role(connection, local=True)
                 context.run_migrations()
         finally:
             if sqlite:

@@ -31,6 +31,24 @@ class _MemoryBytecodeCache(BytecodeCache):
 _JINJA_BYTECODE = _MemoryBytecodeCache()
 PG_URL = os.environ.get("HRTELE_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
+# PostgreSQL: the suite connects as the application role (hrtele.db_roles); set-up, clean-up
+# and tests that play the database administrator use the superuser URL kept here.
+_PG_ADMIN_URLS: dict[str, str] = {}
+_PG_ADMIN_ENGINES: dict[str, object] = {}
+
+
+def pg_admin_url(app_url: str) -> str:
+    """The superuser URL of the test database behind an application-role URL."""
+    return _PG_ADMIN_URLS[app_url]
+
+
+def pg_admin_engine(app_url: str):
+    """A (cached) superuser engine on the test database behind an application-role URL."""
+    import sqlalchemy as sa
+
+    if app_url not in _PG_ADMIN_ENGINES:
+        _PG_ADMIN_ENGINES[app_url] = sa.create_engine(_PG_ADMIN_URLS[app_url])
+    return _PG_ADMIN_ENGINES[app_url]
 
 
 def _upgrade(app) -> None:
@@ -53,6 +71,8 @@ def base_config(uri: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": "mail.invalid",
         "HUEY_IMMEDIATE": True,  # jobs run inline; tests/jobs start a real consumer
+        # The second factor has its own tests (test_two_factor.py, browser journey).
+        "TWO_FACTOR_REQUIRED": False,
     }
 
 
@@ -98,25 +118,32 @@ def pg_migrated():
         conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
     url = base_url.set(database=name).render_as_string(hide_password=False)
     from hrtele import create_app
+    from hrtele.db_roles import DEFAULT_APP_ROLE
 
     app = create_app(base_config(url))
-    _upgrade(app)
+    _upgrade(app)  # as the superuser: creates the roles and gives the schema to the owner
     with app.app_context():
         from hrtele.extensions import db
 
         db.engine.dispose()
-    yield url
+    app_url = base_url.set(database=name, username=DEFAULT_APP_ROLE, password=None)
+    app_url = app_url.render_as_string(hide_password=False)
+    _PG_ADMIN_URLS[app_url] = url
+    yield app_url
+    engine = _PG_ADMIN_ENGINES.pop(app_url, None)
+    if engine is not None:
+        engine.dispose()
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
 def _truncate_pg(app) -> None:
-    """Empty every table quickly between tests.
+    """Empty every table quickly between tests, as the superuser.
 
     DELETE on small tables is much faster than TRUNCATE (which rewrites files); the
     append-only triggers and FK checks are bypassed for this session only
-    (session_replication_role=replica, allowed to the test superuser).
+    (session_replication_role=replica: superuser only, never the application role).
     """
     import sqlalchemy as sa
 
@@ -124,10 +151,19 @@ def _truncate_pg(app) -> None:
 
     with app.app_context():
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
+        with pg_admin_engine(app.config["SQLALCHEMY_DATABASE_URI"]).begin() as conn:
             conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
             for table in tables:
                 conn.execute(sa.text(f"DELETE FROM {table}"))
+            _reload_reference_data(conn)
+
+
+def _reload_reference_data(conn) -> None:
+    """What the migrations load (URSSAF ceilings), as in a freshly migrated database."""
+    from hrtele.allowances.ceilings import reference_rows
+    from hrtele.models import UrssafCeiling
+
+    conn.execute(UrssafCeiling.__table__.insert(), reference_rows())
 
 
 @pytest.fixture(params=BACKENDS)
@@ -158,6 +194,8 @@ def app(backend, tmp_path, request, app_config, monkeypatch):
     else:
         uri = request.getfixturevalue("pg_migrated")
     config = base_config(uri)
+    if backend == "postgresql":
+        config["MIGRATION_DATABASE_URL"] = pg_admin_url(uri)
     config.update(app_config)
     # Any configured mail server becomes the real local one (tests set MAIL_PORT to opt out).
     route_mail_to(config, request.getfixturevalue("smtp_server"))

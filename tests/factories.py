@@ -180,6 +180,21 @@ def page_text(response) -> str:
     return html.unescape(body)
 
 
+def plain_pdf(pages: int = 1, text: str = "scan") -> bytes:
+    """A plain PDF as a scanner makes it (pypdf writer): no script, no attachment."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def slots_to_pattern(data: dict, field: str = "weekly_pattern") -> dict:
     """Form data with half-day keys (« mon_am »: "y") turned into the pattern field's values."""
     from hrtele.domain.pattern import SLOT_NAMES

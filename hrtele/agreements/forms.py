@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hrtele import clock
@@ -21,6 +21,7 @@ from hrtele.web.forms import (
     VersionField,
     no_control_chars,
 )
+from hrtele.web.inputs import StrictIntegerField, coerce_id
 from hrtele.web.labels import LABELS
 from hrtele.web.pattern import WeeklyPatternField
 
@@ -31,29 +32,29 @@ class AgreementForm(ConfirmWarningsForm):
     version = VersionField()
     request_id = SelectField(
         "Demande de télétravail à laquelle répond l'accord",
-        coerce=int,
+        coerce=coerce_id,
         validate_choice=False,
     )
-    place_id = SelectField("Lieu de télétravail", coerce=int, validate_choice=False)
+    place_id = SelectField("Lieu de télétravail", coerce=coerce_id, validate_choice=False)
     second_place_id = SelectField(
-        "Second lieu (facultatif)", coerce=int, validate_choice=False, validators=[Optional()]
+        "Second lieu (facultatif)", coerce=coerce_id, validate_choice=False, validators=[Optional()]
     )
     days_per_week = FrenchDecimalField("Jours de télétravail par semaine", places=1)
     weekly_pattern = WeeklyPatternField("Rythme hebdomadaire (facultatif)", places=2)
     start_date = FrenchDateField("Date de début du télétravail")
     end_date = FrenchDateField("Date de fin (facultative)")
-    adaptation_months = IntegerField(
+    adaptation_months = StrictIntegerField(
         "Durée de la période d'adaptation (mois)",
         validators=[
             InputRequired("Indiquez la durée de la période d'adaptation (0 si aucune)."),
             NumberRange(0, 36, "Entre 0 et 36 mois."),
         ],
     )
-    notice_days_during_adaptation = IntegerField(
+    notice_days_during_adaptation = StrictIntegerField(
         "Délai de prévenance pendant la période d'adaptation (jours)",
         validators=[Optional(), NumberRange(0, 365, "Entre 0 et 365 jours.")],
     )
-    notice_days_after_adaptation = IntegerField(
+    notice_days_after_adaptation = StrictIntegerField(
         "Délai de prévenance après la période d'adaptation (jours)",
         validators=[Optional(), NumberRange(0, 365, "Entre 0 et 365 jours.")],
     )

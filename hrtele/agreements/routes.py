@@ -22,6 +22,7 @@ from hrtele.domain_adapters import employer_policy
 from hrtele.extensions import db
 from hrtele.models import Agreement, Employee, TeleworkRequest
 from hrtele.places.services import place_names
+from hrtele.web.inputs import int_arg
 from hrtele.web.labels import LABELS
 from hrtele.web.pagination import paginate, search_term
 from hrtele.web.saving import save_form
@@ -53,10 +54,8 @@ def _render_form(
 
 def _query_request() -> TeleworkRequest | None:
     """The request named by ?request_id= (create form prefill), if it exists."""
-    raw = request.args.get("request_id", "")
-    if not raw.isdigit() or len(raw) > 9:
-        return None
-    return db.session.get(TeleworkRequest, int(raw))
+    request_id = int_arg("request_id")
+    return db.session.get(TeleworkRequest, request_id) if request_id is not None else None
 
 
 def _prefill(form: AgreementForm, req: TeleworkRequest | None) -> None:

@@ -4,7 +4,8 @@ The table is data: it is seeded from hrtele/data/urssaf_ceilings.json (the refer
 legal.md §5.2), an administrator may add, edit or delete rows, and every change is validated
 through the rules of hrtele.domain.ceilings.parse_ceilings (no overlapping periods, amounts
 non-negative and to the cent, at least one basis per row). Computations read the table through
-current_ceilings(), which seeds it from the reference file when it is empty.
+current_ceilings(). The table is filled by migration i16_reference_data (and `demo-data`),
+never by a page: a first visit writes nothing.
 """
 
 from __future__ import annotations
@@ -105,12 +106,18 @@ def reset_from_reference(actor: User | None) -> int:
 
 
 def current_ceilings() -> tuple[Ceiling, ...]:
-    """The table used by computations, seeded from the reference file when empty."""
-    rows = list_rows()
-    if not rows:
-        seed_if_empty(None)
-        rows = list_rows()
-    return tuple(to_ceiling(r) for r in rows)
+    """The table used by computations (read only: it is loaded by the migrations)."""
+    return tuple(to_ceiling(r) for r in list_rows())
+
+
+def reference_rows() -> list[dict[str, Any]]:
+    """The reference file's periods as column values (migration and test set-up)."""
+    return [
+        {"valid_from": c.valid_from, "valid_to": c.valid_to,
+         "per_weekly_day_monthly": c.per_weekly_day_monthly, "per_day": c.per_day,
+         "monthly_cap": c.monthly_cap, "note": c.note, "source": c.source, "version": 1}
+        for c in reference_ceilings()
+    ]
 
 
 def _row_dict(c: Ceiling | dict[str, Any]) -> dict[str, Any]:

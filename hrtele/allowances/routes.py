@@ -37,6 +37,7 @@ from hrtele.auth.access import current_actor, require_admin, require_hr
 from hrtele.database import writes_on_get
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
+from hrtele.integrity import verified
 from hrtele.models import Policy, UrssafCeiling
 from hrtele.web.errors import FrenchHTTPError
 from hrtele.web.filters import euros, number_fr
@@ -118,7 +119,7 @@ def _stored_display(row: dict) -> dict:
 
 def _month_view(year: int, month: int, error: str | None = None, status: int = 200):
     """Render the month page: live computation, or the stored export once closed."""
-    ceilings = ceiling_service.current_ceilings()  # seeds an empty table (written below)
+    ceilings = ceiling_service.current_ceilings()
     export = get_export(year, month)
     # Computed once per data change and stored (hrtele.allowances.stored), read by page.
     result = stored.month_lookup(year, month)
@@ -137,7 +138,7 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
         lines, total = stored.lines_page(year, month, number, PER_PAGE)
         page = Page(items=[_line_display(line) for line in lines], page=number,
                     per_page=PER_PAGE, total=total)
-    db.session.commit()  # the seeding of an empty ceiling table, the stored month
+    db.session.commit()  # the stored month, computed once per data change
     policy = db.session.query(Policy).order_by(Policy.id).first()
     prev_y, prev_m = shift_month(year, month, -1)
     next_y, next_m = shift_month(year, month, 1)
@@ -183,7 +184,9 @@ def download(year: int, month: int):
     export = get_export(year, month)
     actor = current_actor()
     if export is not None:
-        data, provisional, etag = export.csv_bytes, False, export.sha256
+        data = verified(export.csv_bytes, export.sha256, object_type="payroll_exports",
+                        object_id=export.id)
+        provisional, etag = False, export.sha256
         record("download", "payroll_exports", export.id, actor,
                {"period": f"{year:04d}-{month:02d}", "sha256": export.sha256})
     else:
@@ -230,8 +233,6 @@ def close(year: int, month: int):
 @bp.route("/plafonds")
 def ceilings():
     """The URSSAF exemption ceiling table (everyone in HR reads it, admins edit it)."""
-    ceiling_service.current_ceilings()
-    db.session.commit()
     rows = ceiling_service.list_rows()
     return render_template(
         "allowances/ceilings.html",

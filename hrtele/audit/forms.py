@@ -7,6 +7,7 @@ from wtforms import SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
 from hrtele.web.forms import FrenchDateField, TrimmedStringField, no_control_chars
+from hrtele.web.inputs import MAX_ID, parse_int
 
 
 class AuditFilterForm(FlaskForm):
@@ -28,15 +29,13 @@ class AuditFilterForm(FlaskForm):
     au = FrenchDateField("Au (jj/mm/aaaa)", validators=[Optional()])
 
     def validate_numero(self, field):
-        if field.data and not (field.data.isascii() and field.data.isdigit()
-                               and 0 < int(field.data) < 2**31):
+        if field.data and parse_int(field.data, minimum=1, maximum=MAX_ID) is None:
             raise ValidationError("Indiquez un numéro entier positif (par exemple 42).")
 
     @property
     def object_id(self) -> int | None:
         """The record number as an integer, or None."""
-        value = self.numero.data or ""
-        return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**31 else None
+        return parse_int(self.numero.data or "", minimum=1, maximum=MAX_ID)
 
     def validate_au(self, field):
         if field.data and self.du.data and field.data < self.du.data:

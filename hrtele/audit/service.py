@@ -6,13 +6,16 @@ import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from time import sleep
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import Select, inspect, select
 
+from hrtele.audit.chain import mark_new
 from hrtele.extensions import db
 from hrtele.models import AuditEntry, User
+from hrtele.models.base import utcnow
 from hrtele.web.pagination import like_pattern
 
 
@@ -38,10 +41,24 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one audit entry to the current transaction."""
+    entry = build_entry(action, object_type, object_id, actor, changes)
+    db.session.add(entry)
+    return entry
+
+
+def build_entry(
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    actor: User | None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """A new audit entry, not yet added to any session (sealed in the chain at flush)."""
     ip = ""
     if has_request_context():
         ip = (request.remote_addr or "")[:45]
     entry = AuditEntry(
+        at_dt=utcnow(),
         actor_id=actor.id if actor is not None else None,
         actor_label=(actor.email if actor is not None else "anonyme")[:254],
         action=action,
@@ -52,8 +69,47 @@ def record(
         ),
         ip=ip,
     )
-    db.session.add(entry)
+    mark_new(entry)  # sealed into the hash chain at flush time (hrtele.audit.chain)
     return entry
+
+
+def record_apart(action: str, object_type: str, object_id: int | None, actor: User | None,
+                 changes: dict[str, Any] | None = None, attempts: int = 6) -> bool:
+    """Write one audit entry in its own write transaction, now (refusals, integrity alerts).
+
+    Whatever the request had pending is rolled back first (it is failing anyway). A busy
+    database is retried with a growing pause, so a burst of refusals loses no entry;
+    returns False (and logs) only when the entry could not be written at all.
+    """
+    from flask import current_app
+    from sqlalchemy.exc import OperationalError
+
+    from hrtele.database import write_transaction
+
+    actor_ref = None
+    if actor is not None:
+        actor_ref = _ActorRef(actor.id, actor.email)
+    db.session.rollback()
+    for attempt in range(attempts):
+        try:
+            with write_transaction():
+                record(action, object_type, object_id, actor_ref, changes)  # type: ignore[arg-type]
+                db.session.commit()
+            return True
+        except OperationalError:
+            db.session.rollback()
+            sleep(0.02 * 2**attempt)
+    current_app.logger.error("audit entry %s on %s %s not written: database busy",
+                             action, object_type, object_id)
+    return False
+
+
+class _ActorRef:
+    """The two attributes of an actor an audit entry needs (survives a rollback)."""
+
+    def __init__(self, id_: int, email: str):
+        self.id = id_
+        self.email = email
 
 
 def changed_fields(obj: Any) -> dict[str, list[Any]]:

@@ -85,15 +85,10 @@ def guard(hook: Callable[[], object]) -> Callable:
 
 def _audit_denied(actor: User | None, object_type: str = "route", object_id: int | None = None):
     """Record one refused access in its own transaction (the request fails right after)."""
-    from hrtele.audit.service import record
+    from hrtele.audit.service import record_apart
 
-    try:
-        db.session.rollback()  # whatever the request had pending is abandoned anyway
-        record("access_denied", object_type, object_id, actor,
-               {"path": request.path[:500], "method": request.method})
-        db.session.commit()
-    except Exception:  # auditing must never turn a refusal into a 500
-        db.session.rollback()
+    record_apart("access_denied", object_type, object_id, actor,
+                 {"path": request.path[:500], "method": request.method})
 
 
 def can_see_employee(actor: User | None, employee_id: int | None) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from hrtele.auth.passwords import password_problems
@@ -74,3 +74,26 @@ class ChangePasswordForm(_NewPasswordMixin, FlaskForm):
     def __init__(self, *args, account_email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.account_email = account_email
+
+
+class SecondFactorForm(FlaskForm):
+    """The 6-digit code of the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code à 6 chiffres (ou code de secours)",
+        validators=[DataRequired("Saisissez le code affiché par votre application."),
+                    Length(max=40, message="Code trop long.")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
+                   "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
+class EnrolForm(FlaskForm):
+    """First code typed to confirm the authenticator app."""
+
+    code = StringField(
+        "Code à 6 chiffres affiché par l'application",
+        validators=[DataRequired("Saisissez le code affiché par votre application."),
+                    Length(max=40, message="Code trop long.")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     current_app,
@@ -9,14 +11,22 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from hrtele.audit.service import record
+from hrtele.auth import two_factor
 from hrtele.auth.access import current_actor, guard, require_login
-from hrtele.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from hrtele.auth.forms import (
+    ChangePasswordForm,
+    EnrolForm,
+    LoginForm,
+    SecondFactorForm,
+    SetPasswordForm,
+)
 from hrtele.auth.passwords import POLICY_HELP, hash_password, needs_rehash, verify_password
 from hrtele.auth.sessions import (
     close_session,
@@ -83,8 +93,13 @@ def home_for(user: User) -> str:
 
 
 def _account_key() -> str:
-    """Throttling key per account: the submitted e-mail, lower-cased."""
-    return "compte:" + (request.form.get("email") or "").strip().lower()[:254]
+    """Throttling key per (account, client address) pair: the submitted e-mail, lower-cased.
+
+    Never per account alone: wrong passwords sent from one place must not lock the real user
+    out of another (ASVS 6.1.1); the per-address limit bounds what one place can try.
+    """
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"compte:{email}|{get_remote_address()}"
 
 
 def _login_failed(response) -> bool:
@@ -124,6 +139,9 @@ def login():
         if ok and user is not None and user.is_active_account:
             if needs_rehash(user.password_hash or ""):
                 user.password_hash = hash_password(form.password.data)
+            if two_factor.required_for(user) or two_factor.is_enrolled(user):
+                db.session.commit()
+                return _start_second_factor(user, safe_next(request.args.get("next")))
             open_session(user)
             record("login", "users", user.id, user)
             db.session.commit()
@@ -134,6 +152,127 @@ def login():
         return render_template("auth/login.html", form=form), 401
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+# --- second factor (TOTP) -------------------------------------------------------------------
+
+PENDING = "second_factor_pending"
+PENDING_SECONDS = 300
+CODE_REFUSED = "Code incorrect ou déjà utilisé. Saisissez le code affiché maintenant par votre application."
+
+
+def _start_second_factor(user: User, next_url: str | None):
+    """Password accepted: the session only remembers who must now give the second factor."""
+    session.clear()
+    session[PENDING] = {"uid": user.id, "at": int(time.time()), "next": next_url or "",
+                        "pw": user.password_changed_dt.isoformat() if user.password_changed_dt else ""}
+    endpoint = "auth.second_factor" if two_factor.is_enrolled(user) else "auth.enrol_second_factor"
+    return redirect(url_for(endpoint))
+
+
+def _pending_user() -> User | None:
+    """The account whose password was accepted less than 5 minutes ago in this browser."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or not isinstance(pending.get("uid"), int):
+        return None
+    if not 0 <= time.time() - int(pending.get("at") or 0) <= PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending["uid"])
+    if user is None or not user.is_active_account:
+        return None
+    stamp = user.password_changed_dt.isoformat() if user.password_changed_dt else ""
+    return user if stamp == pending.get("pw") else None
+
+
+def _second_factor_key() -> str:
+    pending = session.get(PENDING)
+    uid = pending.get("uid") if isinstance(pending, dict) else None
+    return f"second-factor:{uid}|{get_remote_address()}"
+
+
+def _code_refused(response) -> bool:
+    return response.status_code in (401, 422)
+
+
+def _finish_login(user: User, method: str):
+    next_url = (session.get(PENDING) or {}).get("next") or None
+    open_session(user)  # clears the pending state with the rest of the old session
+    record("login", "users", user.id, user, {"second_factor": method})
+    db.session.commit()
+    return safe_next(next_url) or home_for(user)
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_IP"], key_func=get_remote_address,
+               methods=["POST"], deduct_when=_code_refused, on_breach=_log_breach,
+               scope="code-ip")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], key_func=_second_factor_key,
+               methods=["POST"], deduct_when=_code_refused, on_breach=_log_breach,
+               scope="code-compte")
+def second_factor():
+    """Second step of the log-in: the authenticator's code (or a recovery code)."""
+    user = _pending_user()
+    if user is None or not two_factor.is_enrolled(user):
+        flash("Session de connexion expirée : saisissez à nouveau vos identifiants.", "info")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        method = two_factor.check_second_factor(user, form.code.data)
+        if method is not None:
+            return redirect(_finish_login(user, method))
+        db.session.rollback()
+        record("login_failed", "users", user.id, None, {"second_factor": "code refusé"})
+        db.session.commit()
+        form.code.errors = [*form.code.errors, CODE_REFUSED]
+        return render_template("auth/second_factor.html", form=form), 401
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/second_factor.html", form=form), status
+
+
+@bp.route("/connexion/double-authentification", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], key_func=_second_factor_key,
+               methods=["POST"], deduct_when=_code_refused, on_breach=_log_breach,
+               scope="code-enrol")
+def enrol_second_factor():
+    """First log-in of an HR or admin account: set up the authenticator app."""
+    user = _pending_user()
+    if user is None or two_factor.is_enrolled(user):
+        flash("Session de connexion expirée : saisissez à nouveau vos identifiants.", "info")
+        return redirect(url_for("auth.login"))
+    form = EnrolForm()
+    totp = two_factor.start_enrolment(user)
+    if form.validate_on_submit():
+        codes = two_factor.confirm_enrolment(user, form.code.data)
+        if codes is not None:
+            target = _finish_login(user, "totp (activation)")
+            return render_template("auth/recovery_codes.html", codes=codes, next_url=target)
+        form.code.errors = [*form.code.errors, CODE_REFUSED]
+    db.session.commit()  # keeps the secret shown on this page (unconfirmed)
+    uri = two_factor.provisioning_uri(user, totp.secret)
+    status = 200 if request.method == "GET" else (401 if form.code.errors else 422)
+    return render_template(
+        "auth/enrol.html", form=form, qr_svg=two_factor.qr_svg(uri),
+        secret=two_factor.group_secret(totp.secret), email=user.email,
+    ), status
+
+
+@bp.route("/mon-compte/double-authentification/codes", methods=["POST"])
+@guard(require_login)
+def regenerate_recovery_codes():
+    """New recovery codes (the old ones stop working), after a fresh code of the app."""
+    actor = current_actor()
+    form = SecondFactorForm()
+    if not two_factor.is_enrolled(actor):
+        return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and two_factor.check_totp(actor, form.code.data):
+        codes = two_factor.new_recovery_codes(actor)
+        record("update", "users", actor.id, actor, {"recovery_codes": "renouvelés"})
+        db.session.commit()
+        return render_template("auth/recovery_codes.html", codes=codes,
+                               next_url=url_for("auth.account"))
+    db.session.rollback()
+    flash(CODE_REFUSED, "error")
+    return redirect(url_for("auth.account")), 303
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -159,6 +298,10 @@ def _account_page(form: ChangePasswordForm, status: int = 200):
         current_session_id=current.id if current else None,
         revoke_form=EmptyForm(),
         policy_help=POLICY_HELP,
+        second_factor=two_factor.is_enrolled(actor),
+        second_factor_required=two_factor.required_for(actor),
+        recovery_left=two_factor.remaining_recovery_codes(actor.id),
+        code_form=SecondFactorForm(),
     ), status
 
 

@@ -8,7 +8,8 @@ from flask import Flask
 
 COMMAND_MODULES = ("hrtele.commands.users", "hrtele.commands.demo", "hrtele.commands.payroll",
                    "hrtele.commands.lifecycle", "hrtele.commands.signatures",
-                   "hrtele.commands.notifications")
+                   "hrtele.commands.notifications",
+                   "hrtele.commands.store")
 
 
 def register_commands(app: Flask) -> None:

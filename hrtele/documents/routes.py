@@ -34,8 +34,8 @@ from hrtele.documents.forms import IssueAmendmentForm, ScanUploadForm
 from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import BusinessRuleError, check_version
 from hrtele.extensions import db
+from hrtele.integrity import verified
 from hrtele.models import Agreement, Employee, IssuedDocument, SignedScan, TeleworkRequest
-from hrtele.web.errors import error_page
 from hrtele.web.pagination import paginate
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -82,6 +82,9 @@ def _serve_stored(
     The endpoint is declared with writes_on_get, so on SQLite the whole request is one
     BEGIN IMMEDIATE transaction: the audit insert never has to upgrade a read snapshot.
     """
+    # Every stored download is checked against its recorded SHA-256: altered bytes are never
+    # served (IntegrityFailure -> refusal page, audit entry, error log).
+    data = verified(data, sha256, object_type=object_type, object_id=object_id)
     not_modified = request.if_none_match.contains_weak(sha256)
     user = current_actor()
     # The audit only needs the actor's id and e-mail.
@@ -150,24 +153,6 @@ writes_on_get("documents.download_scan")
 def download(document_id: int):
     """The stored PDF of an issued document (HR: any; employee: their own, else 404)."""
     document = get_visible_or_404(IssuedDocument, document_id, current_actor())
-    if not services.integrity_ok(document):
-        current_app.logger.error(
-            "issued document %s: stored bytes do not match their SHA-256", document.id
-        )
-        db.session.rollback()
-        record(
-            "integrity_error",
-            "issued_documents",
-            document.id,
-            current_actor(),
-            {"reference": document.reference},
-        )
-        db.session.commit()
-        return error_page(
-            500,
-            "Le document enregistré ne correspond plus à son empreinte : il n'est pas "
-            "délivré. L'équipe technique a été alertée.",
-        )
     return _serve_stored(
         "issued_documents",
         document.id,

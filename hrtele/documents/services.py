@@ -29,6 +29,7 @@ from sqlalchemy.orm import defer
 from hrtele.agreements.compliance import check_stored
 from hrtele.audit.service import record, record_change
 from hrtele.documents import builders
+from hrtele.documents.pdf_check import UnsafePdf, check_plain_pdf
 from hrtele.documents.render import TEMPLATE_VERSION, render_pdf
 from hrtele.documents.snapshots import Snapshot, snapshot_from_json, snapshot_json
 from hrtele.domain import document_kinds, lifecycle
@@ -38,6 +39,7 @@ from hrtele.domain_adapters import (
 )
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
+from hrtele.integrity import matches
 from hrtele.models import (
     Agreement,
     AgreementEvent,
@@ -508,8 +510,7 @@ def issue_refusal(req: TeleworkRequest, actor: User | None, today: date) -> Issu
 
 def integrity_ok(document: IssuedDocument) -> bool:
     """True when the stored bytes still match their stored SHA-256 and size."""
-    data = document.pdf_bytes or b""
-    return len(data) == document.size and hashlib.sha256(data).hexdigest() == document.sha256
+    return matches(document.pdf_bytes, document.sha256, document.size)
 
 
 def rerender(document: IssuedDocument) -> bytes:
@@ -620,6 +621,10 @@ def validate_scan(data: bytes, max_bytes: int) -> None:
             "Ce PDF est incomplet ou endommagé (marqueur de fin « %%EOF » absent) : "
             "enregistrez à nouveau le scan puis recommencez."
         )
+    try:
+        check_plain_pdf(data)
+    except UnsafePdf as exc:
+        raise BusinessRuleError(str(exc)) from None
 
 
 def scan_filename(filename: str | None) -> str:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -29,6 +29,7 @@ from hrtele.web.forms import (
     VersionField,
     no_control_chars,
 )
+from hrtele.web.inputs import StrictIntegerField, coerce_id
 from hrtele.web.labels import choices
 from hrtele.web.pattern import WeeklyPatternField
 
@@ -141,8 +142,8 @@ class EmployeeForm(FlaskForm):
         validators=[Length(max=254, message=_l("254 caractères au plus.")), email_address],
         render_kw={"type": "email", "autocomplete": "off"},
     )
-    post_id = SelectField(_l("Poste"), coerce=int, validators=[Optional()])
-    category_id = SelectField(_l("Catégorie"), coerce=int, validators=[Optional()])
+    post_id = SelectField(_l("Poste"), coerce=coerce_id, validators=[Optional()])
+    category_id = SelectField(_l("Catégorie"), coerce=coerce_id, validators=[Optional()])
     hire_date = FrenchDateField(
         _l("Date d'embauche"),
         validators=[Required(_l("La date d'embauche est obligatoire.")), not_far_future],
@@ -150,7 +151,7 @@ class EmployeeForm(FlaskForm):
     contract_date = FrenchDateField(
         _l("Date du contrat de travail"), validators=[Optional(), not_far_future]
     )
-    working_time_rate = IntegerField(
+    working_time_rate = StrictIntegerField(
         _l("Taux d'activité (%)"),
         default=100,
         validators=[
@@ -182,7 +183,7 @@ class EmployeeForm(FlaskForm):
     )
     commute_mode = SelectField(_l("Mode de transport habituel"), choices=dict(choices("commute_mode")))
     manager_id = SelectField(
-        _l("Responsable hiérarchique"), coerce=int, validate_choice=False, validators=[Optional()]
+        _l("Responsable hiérarchique"), coerce=coerce_id, validate_choice=False, validators=[Optional()]
     )
     is_active = BooleanField(_l("Fait partie des effectifs"), default=True)
 

@@ -26,6 +26,7 @@ from hrtele.employees.services import (
 )
 from hrtele.extensions import db
 from hrtele.models import Employee
+from hrtele.web.inputs import int_arg
 from hrtele.web.pagination import paginate, search_term
 from hrtele.web.saving import Saved, save_form
 
@@ -59,8 +60,7 @@ def _data(form: EmployeeForm) -> dict:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int_arg(name)
 
 
 def _save(form: EmployeeForm, action, success) -> Saved[Employee] | None:

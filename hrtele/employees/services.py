@@ -9,6 +9,7 @@ from flask_babel import gettext
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from hrtele import clock
 from hrtele.audit.service import record_change
 from hrtele.domain.contact import check_working_hours
 from hrtele.domain.pattern import STANDARD_WORKING_WEEK, is_valid_working_week, worked_days
@@ -338,5 +339,14 @@ def update_employee(employee: Employee, data: dict[str, Any], expected_version: 
     if errors:
         raise RuleViolations(errors)
     assign(employee, data)
+    mark_departure(employee)
     record_change(employee, actor)
     return employee
+
+
+def mark_departure(employee: Employee) -> None:
+    """Date the departure when the employee leaves the workforce (retention starts there)."""
+    if not employee.is_active and employee.departure_date is None:
+        employee.departure_date = clock.today()
+    elif employee.is_active:
+        employee.departure_date = None

@@ -18,6 +18,7 @@ from hrtele.web.forms import (
     no_control_chars,
     strip_filter,
 )
+from hrtele.web.inputs import coerce_id
 from hrtele.web.labels import LABELS
 from hrtele.web.pattern import WeeklyPatternField
 
@@ -143,8 +144,8 @@ class AmendForm(ConfirmWarningsForm):
     weekly_pattern = WeeklyPatternField(
         "Jours fixes (facultatif : sinon un volume hebdomadaire)", places=2
     )
-    place_id = SelectField("Lieu de télétravail", coerce=int)
-    second_place_id = SelectField("Second lieu (facultatif)", coerce=int, validators=[Optional()])
+    place_id = SelectField("Lieu de télétravail", coerce=coerce_id)
+    second_place_id = SelectField("Second lieu (facultatif)", coerce=coerce_id, validators=[Optional()])
     allowance_scheme = SelectField("Modalité d'allocation", choices=dict(LABELS["allowance_scheme"]))
     allowance_amount = EurosField("Montant de l'allocation", validators=[Optional()])
     allowance_monthly_cap = EurosField("Plafond mensuel (facultatif)", validators=[Optional()])

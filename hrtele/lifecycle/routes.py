@@ -19,6 +19,7 @@ from hrtele.extensions import db
 from hrtele.lifecycle import forms, links, services
 from hrtele.lifecycle.services import fmt
 from hrtele.models import Agreement, AnnualInterview, Employee, EquipmentItem, Post
+from hrtele.web.inputs import MAX_ID, parse_int
 from hrtele.web.labels import LABELS
 from hrtele.web.pagination import paginate
 from hrtele.web.saving import save_form
@@ -581,8 +582,9 @@ def inform(post_id: int, employee_id: int):
         else:
             flash(f"{employee.full_name} est enregistré(e) comme informé(e) du poste "
                   f"« {post.title} ».", "success")
-            if back.isdigit() and len(back) < 10:
-                return _back_to(int(back))
+            back_id = parse_int(back, minimum=1, maximum=MAX_ID)
+            if back_id is not None:
+                return _back_to(back_id)
             return redirect(url_for("lifecycle.priority"))
     else:
         for errors in form.errors.values():

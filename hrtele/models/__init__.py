@@ -8,7 +8,7 @@ from hrtele.models.agreement import (
     EquipmentItem,
     PriorityInformation,
 )
-from hrtele.models.audit import AuditEntry
+from hrtele.models.audit import AuditChainHead, AuditEntry
 from hrtele.models.base import Base
 from hrtele.models.cache import AllowanceLine, DataVersion, DerivedResult
 from hrtele.models.campaign import Campaign, CampaignItem
@@ -23,6 +23,7 @@ from hrtele.models.place import Place
 from hrtele.models.planning import CalendarFeed, DayChange, Team
 from hrtele.models.post import Post
 from hrtele.models.request import TeleworkRequest
+from hrtele.models.security import RateLimitCounter, RecoveryCode, UserTotp
 from hrtele.models.signature import SignatureEvidence, SignatureRequest
 from hrtele.models.user import Invitation, User, UserSession
 
@@ -32,6 +33,7 @@ __all__ = [
     "AllowanceLine",
     "AgreementEvent",
     "AnnualInterview",
+    "AuditChainHead",
     "AuditEntry",
     "Base",
     "CalendarFeed",
@@ -55,6 +57,8 @@ __all__ = [
     "Policy",
     "Post",
     "PriorityInformation",
+    "RateLimitCounter",
+    "RecoveryCode",
     "SignatureEvidence",
     "SignatureRequest",
     "SignedScan",
@@ -63,4 +67,5 @@ __all__ = [
     "UrssafCeiling",
     "User",
     "UserSession",
+    "UserTotp",
 ]

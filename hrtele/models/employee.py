@@ -60,6 +60,8 @@ class Employee(Base, TimestampMixin, VersionedMixin):
     team_id: Mapped[int | None] = mapped_column(
         ForeignKey("teams.id"), nullable=True, index=True
     )
+    # Set when the employee leaves the workforce: the retention clock starts here.
+    departure_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     post: Mapped[Post | None] = relationship()
     category: Mapped[Category | None] = relationship()

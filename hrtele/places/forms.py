@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from hrtele.employees.forms import nfc, no_markup, text_filters
 from hrtele.web.forms import TrimmedStringField, VersionField, no_control_chars
+from hrtele.web.inputs import StrictIntegerField, coerce_id
 from hrtele.web.labels import choices
 
 
@@ -23,7 +24,7 @@ class PlaceForm(FlaskForm):
     version = VersionField()
     kind = SelectField(_l("Type de lieu"), choices=dict(choices("place_kind")))
     employee_id = SelectField(
-        _l("Salarié (domicile)"), coerce=int, validate_choice=False, validators=[Optional()]
+        _l("Salarié (domicile)"), coerce=coerce_id, validate_choice=False, validators=[Optional()]
     )
     third_place_type = SelectField(_l("Type de tiers-lieu"), choices=dict(third_place_type_choices()))
     name = TrimmedStringField(
@@ -37,7 +38,7 @@ class PlaceForm(FlaskForm):
         filters=[nfc],
         validators=[Length(max=500, message=_l("500 caractères au plus.")), no_control_chars],
     )
-    capacity = IntegerField(
+    capacity = StrictIntegerField(
         _l("Capacité (postes de travail)"),
         validators=[Optional(), NumberRange(0, 100000, _l("Entre 0 et 100 000."))],
         render_kw={"inputmode": "numeric"},

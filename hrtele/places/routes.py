@@ -13,6 +13,7 @@ from hrtele.extensions import db
 from hrtele.models import Place, TeleworkRequest
 from hrtele.places.forms import PlaceForm
 from hrtele.places.services import FIELDS, create_place, list_places_stmt, update_place
+from hrtele.web.inputs import int_arg
 from hrtele.web.pagination import paginate, search_term
 from hrtele.web.saving import save_form
 
@@ -48,9 +49,9 @@ def create():
     if request.method == "GET":
         if request.args.get("kind") in PLACE_KINDS:
             form.kind.data = request.args["kind"]
-        raw = request.args.get("employee_id", "")
-        if raw.isdigit() and len(raw) < 10:
-            form.employee_id.data = int(raw)
+        employee_id = int_arg("employee_id")
+        if employee_id is not None:
+            form.employee_id.data = employee_id
     if form.validate_on_submit():
         saved = save_form(
             form,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -33,6 +33,7 @@ from hrtele.web.forms import (
     VersionField,
     no_control_chars,
 )
+from hrtele.web.inputs import StrictIntegerField
 from hrtele.web.labels import LABELS
 
 
@@ -64,35 +65,35 @@ class PolicyForm(ConfirmWarningsForm):
         maximum=5,
         validators=[_required("Indiquez le minimum de jours sur site.")],
     )
-    seniority_months = IntegerField(
+    seniority_months = StrictIntegerField(
         "Ancienneté requise (mois)",
         validators=[
             _required("Indiquez l'ancienneté requise (0 si aucune)."),
             NumberRange(max=600, message="600 mois au plus."),
         ],
     )
-    min_working_time_rate = IntegerField(
+    min_working_time_rate = StrictIntegerField(
         "Taux d'activité minimum (%)",
         validators=[
             _required("Indiquez le taux d'activité minimum (0 si aucun)."),
-            NumberRange(-1000, 1000, "Entre 0 et 100 %."),
+            NumberRange(-1000, 1000, "Entre 0 et 100 %%."),
         ],
     )
-    adaptation_months = IntegerField(
+    adaptation_months = StrictIntegerField(
         "Durée de la période d'adaptation (mois)",
         validators=[
             _required("Indiquez la durée de la période d'adaptation."),
             NumberRange(max=120, message="120 mois au plus."),
         ],
     )
-    notice_days_during_adaptation = IntegerField(
+    notice_days_during_adaptation = StrictIntegerField(
         "Délai de prévenance pendant l'adaptation (jours)",
         validators=[
             _required("Indiquez le délai de prévenance pendant l'adaptation."),
             NumberRange(max=365, message="365 jours au plus."),
         ],
     )
-    notice_days_after_adaptation = IntegerField(
+    notice_days_after_adaptation = StrictIntegerField(
         "Délai de prévenance après l'adaptation (jours)",
         validators=[
             _required("Indiquez le délai de prévenance après l'adaptation."),

@@ -15,6 +15,7 @@ from hrtele.employees.forms import nfc
 from hrtele.requests.forms import WeeklyPatternField, half_days
 from hrtele.web.filters import number_fr
 from hrtele.web.forms import FrenchDateField, FrenchDecimalField, no_control_chars
+from hrtele.web.inputs import coerce_id
 
 MAX_TEXT = 4000
 PLACE_HOME = "home"
@@ -48,7 +49,7 @@ class PortalRequestForm(FlaskForm):
         default=PLACE_HOME,
         validators=[DataRequired(_l("Choisissez le lieu : votre domicile ou un tiers-lieu."))],
     )
-    third_place_id = SelectField(_l("Tiers-lieu"), coerce=int, validate_choice=False)
+    third_place_id = SelectField(_l("Tiers-lieu"), coerce=coerce_id, validate_choice=False)
     motive = TextAreaField(
         _l("Motif de votre demande (facultatif)"),
         filters=[nfc, _strip],

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from hrtele.web.forms import FrenchDecimalField, TrimmedStringField, VersionField, no_control_chars
+from hrtele.web.inputs import StrictIntegerField, coerce_id
 
 
 class PostForm(FlaskForm):
@@ -26,8 +27,8 @@ class PostForm(FlaskForm):
         validators=[DataRequired("L'intitulé est obligatoire."), Length(max=200), no_control_chars],
     )
     department = TrimmedStringField("Service / direction", validators=[Length(max=200), no_control_chars])
-    establishment_id = SelectField("Établissement", coerce=int, validators=[Optional()])
-    category_id = SelectField("Catégorie", coerce=int, validators=[Optional()])
+    establishment_id = SelectField("Établissement", coerce=coerce_id, validators=[Optional()])
+    category_id = SelectField("Catégorie", coerce=coerce_id, validators=[Optional()])
     is_eligible = BooleanField("Poste télétravaillable")
     eligibility_reason = TextAreaField(
         "Motif (éligibilité ou exclusion)", validators=[Length(max=2000), no_control_chars]
@@ -39,7 +40,7 @@ class PostForm(FlaskForm):
         "Plafond de jours par semaine pour ce poste", places=1, minimum=0, maximum=5,
         validators=[Optional()],
     )
-    headcount = IntegerField(
+    headcount = StrictIntegerField(
         "Effectif", default=1,
         validators=[DataRequired("L'effectif est obligatoire."), NumberRange(0, 100000, "Entre 0 et 100 000.")],
     )

@@ -20,6 +20,7 @@ from hrtele.web.forms import (
     VersionField,
     no_control_chars,
 )
+from hrtele.web.inputs import coerce_id
 from hrtele.web.labels import choices
 from hrtele.web.pattern import WeeklyPatternField
 
@@ -36,7 +37,7 @@ class RequestForm(ConfirmWarningsForm):
     version = VersionField()
     employee_id = SelectField(
         _l("Salarié"),
-        coerce=int,
+        coerce=coerce_id,
         validate_choice=False,
         validators=[DataRequired(_l("Choisissez le salarié qui demande le télétravail."))],
     )
@@ -57,7 +58,7 @@ class RequestForm(ConfirmWarningsForm):
     )
     wished_pattern = WeeklyPatternField(_l("Jours souhaités"))
     place_id = SelectField(
-        _l("Lieu souhaité"), coerce=int, validate_choice=False, validators=[Optional()]
+        _l("Lieu souhaité"), coerce=coerce_id, validate_choice=False, validators=[Optional()]
     )
     motive = TextAreaField(
         _l("Motif exprimé par le salarié"),

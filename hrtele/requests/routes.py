@@ -33,6 +33,7 @@ from hrtele.requests.services import (
     withdraw_request,
 )
 from hrtele.web.forms import show_violations
+from hrtele.web.inputs import int_arg, int_form
 from hrtele.web.pagination import paginate, search_term
 
 bp = Blueprint("requests", __name__, url_prefix="/demandes")
@@ -53,8 +54,7 @@ def safe_url(endpoint: str, **values) -> str | None:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int_arg(name)
 
 
 def _fill_choices(form: RequestForm, employee_id: int | None, term: str = "",
@@ -87,8 +87,7 @@ def _data(form: RequestForm) -> dict:
 
 
 def _submitted_employee_id() -> int | None:
-    raw = request.form.get("employee_id", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int_form("employee_id")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Account forms (admin) and the HR invitation form."""
+"""Account forms (admin)."""
 
 from __future__ import annotations
 
@@ -34,17 +34,6 @@ class UserCreateForm(FlaskForm):
     def validate_personnel_number(self, field):
         if self.role.data == "employee" and not (field.data or "").strip():
             raise ValidationError("Un compte salarié doit être rattaché à un salarié : indiquez son matricule.")
-
-
-class InviteEmployeeForm(FlaskForm):
-    """HR confirms the address the invitation goes to."""
-
-    email = EmailField(
-        "Adresse électronique du salarié (identifiant)",
-        validators=[DataRequired("L'adresse électronique est obligatoire."),
-                    Length(max=254, message="254 caractères au plus."), no_control_chars],
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
-    )
 
 
 class VersionedActionForm(FlaskForm):

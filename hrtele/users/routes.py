@@ -7,29 +7,44 @@ from sqlalchemy import func, select
 
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, get_visible_or_404, require_admin, require_hr
+from hrtele.auth.routes import safe_next
 from hrtele.auth.sessions import revoke_all_sessions, user_sessions
-from hrtele.editing import BusinessRuleError
+from hrtele.auth.two_factor import is_enrolled, reset_second_factor
+from hrtele.editing import BusinessRuleError, check_version
 from hrtele.extensions import db
-from hrtele.mail import mail_enabled, queue_mail
-from hrtele.models import Employee, Employer, Invitation, User
+from hrtele.mail import mail_enabled
+from hrtele.models import Employee, Invitation, User
+from hrtele.models.base import utcnow
 from hrtele.models.user import ROLES
-from hrtele.users.forms import InviteEmployeeForm, UserCreateForm, VersionedActionForm
+from hrtele.users.forms import UserCreateForm, VersionedActionForm
 from hrtele.users.services import (
+    LABEL,
+    MAIL_FAILED,
+    NO_MAIL,
     create_invitation,
     create_user,
+    employee_account,
+    employee_space_status,
     list_users_stmt,
     pending_invitation,
+    send_invitation,
     set_active,
     set_signatory,
 )
 from hrtele.users.services import invite_employee as open_employee_account
-from hrtele.web.filters import datetime_fr
+from hrtele.web.forms import EmptyForm
 from hrtele.web.pagination import paginate, search_term
 
 bp = Blueprint("users", __name__, url_prefix="/comptes")
 
 # Every route here is admin-only, except these, open to HR.
 HR_ENDPOINTS = frozenset({"users.invite_employee"})
+
+
+@bp.app_context_processor
+def _employee_space():
+    """employee_space_status(employee_id) for the « Inviter le salarié » partial."""
+    return {"employee_space_status": employee_space_status}
 
 
 @bp.before_request
@@ -47,29 +62,30 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _invitation_mail(user: User, invitation: Invitation, link: str) -> bool:
-    """E-mail the link to the account holder when a mail server is configured."""
-    employer = db.session.scalar(select(Employer.name).order_by(Employer.id).limit(1)) or ""
-    body = (
-        f"Bonjour {user.display_name or ''},\n\n"
-        f"Un accès à l'application de gestion du télétravail{' de ' + employer if employer else ''} "
-        "a été ouvert pour vous.\n"
-        f"Pour choisir votre mot de passe, ouvrez ce lien avant le "
-        f"{datetime_fr(invitation.expires_dt)} (heure de Paris) :\n\n{link}\n\n"
-        "Ce lien ne fonctionne qu'une seule fois. Votre identifiant est votre adresse "
-        f"électronique : {user.email}.\n"
-        "Si vous n'attendiez pas ce message, ignorez-le et prévenez le service RH.\n"
-    )
-    return queue_mail(user.email, "Votre accès au télétravail : choisissez votre mot de passe", body)
+def _deliver(user: User, invitation: Invitation, token: str, created: bool = False):
+    """E-mail the link; show it to the admin only for staff accounts whose mail did not go.
 
-
-def _link_page(user: User, invitation: Invitation, token: str, created: bool = False):
+    The link of an employee account is never displayed: only the employee, through their
+    mailbox, may choose its password (the caller rolls back when the mail cannot go).
+    """
+    mailed = send_invitation(user, invitation, token)
+    if user.role == "employee":
+        if not mailed:
+            raise BusinessRuleError(NO_MAIL if not mail_enabled() else MAIL_FAILED)
+        return None
+    if mailed:
+        return None
     link = url_for("auth.invitation", token=token, _external=True)
-    mailed = _invitation_mail(user, invitation, link)
     return render_template(
         "users/invitation_link.html", user=user, invitation=invitation, link=link,
-        mailed=mailed, mail_configured=mail_enabled(), created=created,
+        mailed=False, mail_configured=mail_enabled(), created=created,
     )
+
+
+def _sent(user: User, created: bool):
+    flash(("Compte créé. " if created else "")
+          + f"Le lien d'invitation a été envoyé par courriel à {user.email}.", "success")
+    return redirect(url_for("users.show", user_id=user.id))
 
 
 @bp.route("/")
@@ -101,16 +117,21 @@ def create():
                     raise BusinessRuleError(
                         f"Aucun salarié n'a le matricule « {form.personnel_number.data} »."
                     )
+            if form.role.data == "employee" and not mail_enabled():
+                raise BusinessRuleError(NO_MAIL)
             user = create_user(form.email.data, form.role.data, None, actor,
                                form.display_name.data or "", employee_id)
             invitation, token = create_invitation(user, actor)
+            page = _deliver(user, invitation, token, created=True)
             db.session.commit()
         except BusinessRuleError as exc:
             db.session.rollback()
-            field = form.personnel_number if "salarié" in str(exc).lower() else form.email
-            field.errors.append(str(exc))
+            message = str(exc)
+            field = form.personnel_number if "salarié" in message.lower() and \
+                "courriel" not in message else form.email
+            field.errors.append(message)
         else:
-            return _link_page(user, invitation, token, created=True)
+            return page or _sent(user, created=True)
     status = 422 if request.method == "POST" else 200
     return render_template("users/form.html", form=form), status
 
@@ -121,6 +142,7 @@ def _show(user: User, status: int = 200, error: str | None = None):
     return render_template(
         "users/show.html", user=user, action_form=action_form,
         invitation=pending_invitation(user.id), sessions=user_sessions(user.id),
+        second_factor=is_enrolled(user),
         employee=db.session.get(Employee, user.employee_id) if user.employee_id else None,
         error=error,
     ), status
@@ -195,13 +217,15 @@ def invite(user_id: int):
     form = VersionedActionForm()
     if not form.validate_on_submit():
         return _show(user, 422, "Formulaire invalide : rechargez la page.")
+    check_version(user, form.version.data, LABEL)
     try:
         invitation, token = create_invitation(user, current_actor())
+        page = _deliver(user, invitation, token)
         db.session.commit()
     except BusinessRuleError as exc:
         db.session.rollback()
         return _show(user, 422, str(exc))
-    return _link_page(user, invitation, token)
+    return page or _sent(user, created=False)
 
 
 @bp.route("/<int:user_id>/sessions/fermer", methods=["POST"])
@@ -211,6 +235,7 @@ def revoke_sessions(user_id: int):
     form = VersionedActionForm()
     if not form.validate_on_submit():
         return _show(user, 422, "Formulaire invalide : rechargez la page.")
+    check_version(user, form.version.data, LABEL)
     closed = revoke_all_sessions(user.id)
     record("sessions_closed", "users", user.id, current_actor(), {"sessions": closed})
     db.session.commit()
@@ -218,26 +243,47 @@ def revoke_sessions(user_id: int):
     return redirect(url_for("users.show", user_id=user.id))
 
 
+@bp.route("/<int:user_id>/double-authentification/reinitialiser", methods=["POST"])
+def reset_two_factor(user_id: int):
+    """Forget the account's authenticator and recovery codes (lost phone); sessions end."""
+    user = _user_or_404(user_id)
+    form = VersionedActionForm()
+    if not form.validate_on_submit():
+        return _show(user, 422, "Formulaire invalide : rechargez la page.")
+    check_version(user, form.version.data, LABEL)
+    reset_second_factor(user, current_actor())
+    revoke_all_sessions(user.id)
+    user.updated_dt = utcnow()  # a new version: forms opened before this are stale
+    db.session.commit()
+    flash("Double authentification réinitialisée : la personne en configurera une nouvelle à "
+          "sa prochaine connexion.", "success")
+    return redirect(url_for("users.show", user_id=user.id))
+
+
 @bp.route("/inviter-salarie/<int:employee_id>", methods=["GET", "POST"])
 def invite_employee(employee_id: int):
-    """HR: open the employee's account (without password) and hand over a one-time link."""
+    """HR invites an employee into their space: the link goes to the employee's e-mail only."""
     actor = current_actor()
     employee = get_visible_or_404(Employee, employee_id, actor)
-    account = db.session.scalar(select(User).where(User.employee_id == employee.id))
-    form = InviteEmployeeForm()
-    if request.method == "GET":
-        form.email.data = account.email if account else employee.email
+    form = EmptyForm()
+    error = None
     if form.validate_on_submit():
         try:
-            user, invitation, token = open_employee_account(employee, form.email.data, actor)
+            user, _invitation = open_employee_account(employee, actor)
             db.session.commit()
         except BusinessRuleError as exc:
             db.session.rollback()
-            form.email.errors.append(str(exc))
+            error = str(exc)
         else:
-            return _link_page(user, invitation, token, created=account is None)
+            flash(f"Invitation envoyée par courriel à {user.email} : le salarié choisira "
+                  "lui-même son mot de passe grâce au lien, valable 7 jours.", "success")
+            back = safe_next(request.form.get("next"))
+            return redirect(back or url_for("users.invite_employee", employee_id=employee.id))
+    account = employee_account(employee.id)
     status = 422 if request.method == "POST" else 200
-    return render_template("users/invite_employee.html", form=form, employee=employee,
-                           account=account,
-                           invitation=pending_invitation(account.id) if account else None), status
-
+    return render_template(
+        "users/invite_employee.html", form=form, employee=employee, account=account,
+        space_status=employee_space_status(employee.id), error=error,
+        invitation=pending_invitation(account.id) if account else None,
+        mail_configured=mail_enabled(),
+    ), status

@@ -225,14 +225,82 @@ def pending_invitation(user_id: int) -> Invitation | None:
     )
 
 
-def invite_employee(employee: Employee, email: str, actor: User | None
-                    ) -> tuple[User, Invitation, str]:
-    """HR invites an employee: account without password (created if needed) plus a link.
+NO_MAIL = (
+    "L'envoi de courriels n'est pas configuré (HRTELE_MAIL_SERVER) : l'invitation ne peut pas "
+    "être envoyée. Le lien d'un espace salarié n'est jamais affiché, il part uniquement par "
+    "courriel à l'adresse du salarié."
+)
+MAIL_FAILED = (
+    "Le courriel d'invitation n'a pas pu être envoyé : rien n'a été enregistré, réessayez dans "
+    "un instant ou vérifiez l'adresse de la fiche."
+)
 
-    An account that already has a password is refused: resetting it is an admin action,
-    so HR cannot obtain a link that would let them take over an employee's account.
+
+def invitation_mail_body(user: User, invitation: Invitation, link: str) -> str:
+    """Text of the invitation e-mail (French)."""
+    from hrtele.models import Employer
+    from hrtele.web.filters import datetime_fr
+
+    employer = db.session.scalar(select(Employer.name).order_by(Employer.id).limit(1)) or ""
+    return (
+        f"Bonjour {user.display_name or ''},\n\n"
+        f"Un accès à l'application de gestion du télétravail{' de ' + employer if employer else ''} "
+        "a été ouvert pour vous.\n"
+        f"Pour choisir votre mot de passe, ouvrez ce lien avant le "
+        f"{datetime_fr(invitation.expires_dt)} (heure de Paris) :\n\n{link}\n\n"
+        "Ce lien ne fonctionne qu'une seule fois. Votre identifiant est votre adresse "
+        f"électronique : {user.email}.\n"
+        "Si vous n'attendiez pas ce message, ignorez-le et prévenez le service RH.\n"
+    )
+
+
+def send_invitation(user: User, invitation: Invitation, token: str) -> bool:
+    """E-mail the one-time link to the account holder; True when handed to the mail server."""
+    from flask import url_for
+
+    from hrtele.mail import send_mail
+
+    link = url_for("auth.invitation", token=token, _external=True)
+    return send_mail(user.email, "Votre accès au télétravail : choisissez votre mot de passe",
+                     invitation_mail_body(user, invitation, link))
+
+
+def employee_account(employee_id: int) -> User | None:
+    """The account linked to an employee, or None."""
+    return db.session.scalar(select(User).where(User.employee_id == employee_id))
+
+
+def employee_space_status(employee_id: int) -> str:
+    """'none', 'invited' (link pending), 'waiting' (no valid link), 'active' or 'disabled'."""
+    user = employee_account(employee_id)
+    if user is None:
+        return "none"
+    if not user.is_active_account:
+        return "disabled"
+    if user.password_hash is not None:
+        return "active"
+    return "invited" if pending_invitation(user.id) is not None else "waiting"
+
+
+def invite_employee(employee: Employee, actor: User | None) -> tuple[User, Invitation]:
+    """Invite an employee into their space: the one-time link is e-mailed, never shown.
+
+    The account (created when missing) uses the address of the employee's record; only the
+    employee, who reads that mailbox, can choose the password. An account whose password is
+    already chosen is refused: resetting it is an admin action, and it is e-mailed too.
+    Raises BusinessRuleError (nothing saved) when no e-mail can be sent.
     """
-    user = db.session.scalar(select(User).where(User.employee_id == employee.id))
+    from hrtele.mail import mail_enabled
+
+    if not mail_enabled():
+        raise BusinessRuleError(NO_MAIL)
+    if not (employee.email or "").strip():
+        raise BusinessRuleError(
+            "La fiche du salarié n'indique pas d'adresse électronique : complétez-la avant "
+            "de l'inviter."
+        )
+    email = normalise_email(employee.email)
+    user = employee_account(employee.id)
     if user is None:
         user = create_user(email, "employee", None, actor, employee.full_name, employee.id)
     else:
@@ -243,14 +311,15 @@ def invite_employee(employee: Employee, email: str, actor: User | None
         if user.password_hash is not None:
             raise BusinessRuleError(
                 "Ce salarié a déjà choisi son mot de passe. En cas d'oubli, un administrateur "
-                "peut lui envoyer un lien de réinitialisation."
+                "peut lui envoyer un lien de réinitialisation (par courriel)."
             )
-        new_email = normalise_email(email)
-        if new_email != user.email:
-            other = find_user_by_email(new_email)
+        if email != user.email:
+            other = find_user_by_email(email)
             if other is not None and other.id != user.id:
-                raise BusinessRuleError(f"Un compte existe déjà pour {new_email}.")
-            record("update", "users", user.id, actor, {"email": [user.email, new_email]})
-            user.email = new_email
+                raise BusinessRuleError(f"Un compte existe déjà pour {email}.")
+            record("update", "users", user.id, actor, {"email": [user.email, email]})
+            user.email = email
     invitation, token = create_invitation(user, actor)
-    return user, invitation, token
+    if not send_invitation(user, invitation, token):
+        raise BusinessRuleError(MAIL_FAILED)
+    return user, invitation

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from hrtele.extensions import db
+from hrtele.integrity import IntegrityFailure
 
 MESSAGES = {
     400: ("Requête invalide", "La requête n'a pas pu être comprise. Vérifiez les informations saisies."),
@@ -58,6 +59,44 @@ def register(app: Flask) -> None:
             return error_page(503)
         app.logger.exception("database error")
         return error_page(500)
+
+    @app.errorhandler(IntegrityFailure)
+    def _tampered(exc: IntegrityFailure):
+        # Stored bytes no longer match their SHA-256: nothing is served, an alert is logged
+        # and audited (hrtele.integrity).
+        db.session.rollback()
+        app.logger.error("integrity failure on %s %s: %s", request.method, request.path, exc)
+        from hrtele.audit.service import record_apart
+        from hrtele.auth.access import current_actor
+
+        record_apart("integrity_error", exc.object_type, exc.object_id, current_actor(),
+                     {"path": request.path[:500]})
+        return error_page(
+            500,
+            "Le fichier enregistré ne correspond plus à son empreinte SHA-256 : il n'est pas "
+            "délivré. L'équipe technique a été alertée.",
+        )
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _unstorable(exc):
+        # Last line of defence: a value the database cannot hold (out-of-range number,
+        # NUL byte...) that slipped past validation is the client's input, not a crash.
+        db.session.rollback()
+        app.logger.warning("value refused by the database on %s %s: %s", request.method,
+                           request.path, str(exc).splitlines()[0][:200])
+        return error_page(400, "Une valeur saisie ne peut pas être enregistrée (nombre trop "
+                               "grand ou caractère interdit). Vérifiez le formulaire.")
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc):
+        # A uniqueness or immutability rule of the database refused the write: usually two
+        # submissions racing each other. Nothing was saved.
+        db.session.rollback()
+        app.logger.warning("integrity error on %s %s: %s", request.method, request.path,
+                           str(exc).splitlines()[0][:200])
+        return error_page(409, "L'enregistrement a été refusé par la base de données (doublon "
+                               "ou donnée protégée) : rien n'a été modifié. Rechargez la page.")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -13,6 +13,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
 from hrtele.web.filters import date_fr, number_fr
+from hrtele.web.inputs import MAX_ID, parse_int
 
 _DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
@@ -136,8 +137,8 @@ class VersionField(HiddenField):
 
     def process_formdata(self, valuelist):
         self.data = None
-        if valuelist and valuelist[0].strip().isdigit() and len(valuelist[0]) < 10:
-            self.data = int(valuelist[0])
+        if valuelist:
+            self.data = parse_int(valuelist[0], minimum=0, maximum=MAX_ID)
 
 
 def strip_filter(value):

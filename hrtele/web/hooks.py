@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Flask, Request, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 from werkzeug.routing import IntegerConverter
+
+from hrtele.web.errors import FrenchHTTPError
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,11 +44,27 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class CountingFormDataParser(FormDataParser):
+    """URL-encoded bodies obey MAX_FORM_PARTS too (Werkzeug only counts multipart parts).
+
+    Undecodable bytes become U+FFFD instead of an exception.
+    """
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        text = stream.read().decode("utf-8", "replace")
+        if self.max_form_parts is not None and text.count("&") >= self.max_form_parts:
+            raise RequestEntityTooLarge()
+        items = parse_qsl(text, keep_blank_values=True)
+        return stream, self.cls(items), self.cls()
+
+
 class LimitedRequest(Request):
     """Request whose non-multipart bodies are capped at MAX_FORM_BODY (uploads keep the full limit).
 
     Werkzeug bounds url-encoded forms by MAX_CONTENT_LENGTH only, which is sized for uploads.
     """
+
+    form_data_parser_class = CountingFormDataParser
 
     @property
     def max_content_length(self) -> int | None:  # type: ignore[override]
@@ -63,8 +85,41 @@ def install_url_converters(app: Flask) -> None:
     app.request_class = LimitedRequest
 
 
+NUL_REFUSED = (
+    "La requête contient un caractère nul (U+0000), qui ne peut pas être enregistré : "
+    "retirez-le puis recommencez."
+)
+TOO_MANY_ARGS = "La requête contient trop de paramètres."
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values)
+
+
+def refuse_unstorable_input() -> None:
+    """400 for a NUL character in the path, the query string or a form field (not file bodies).
+
+    PostgreSQL cannot store NUL in text and refuses it even in a search pattern; SQLite would
+    store it silently. One check here covers every field of every form, present and future.
+    """
+    if "\x00" in request.path:
+        raise FrenchHTTPError(400, NUL_REFUSED)
+    args = request.args
+    if len(args) > current_app.config.get("MAX_QUERY_ARGS", 100):
+        raise FrenchHTTPError(413, TOO_MANY_ARGS)
+    if _has_nul(args.items(multi=True)):
+        raise FrenchHTTPError(400, NUL_REFUSED)
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if _has_nul(request.form.items(multi=True)):
+            raise FrenchHTTPError(400, NUL_REFUSED)
+        for storage in request.files.values():
+            if "\x00" in (storage.filename or ""):
+                raise FrenchHTTPError(400, NUL_REFUSED)
+
+
 def register(app: Flask) -> None:
     """Add security headers to every response and the navigation helper."""
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unstorable_input)
     proxies = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if proxies > 0:  # client address and scheme from the trusted reverse proxy (ASVS 15.3.4)
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -9,6 +9,7 @@ from flask import current_app, request
 from sqlalchemy import Select, func, select
 
 from hrtele.extensions import db
+from hrtele.web.inputs import int_arg
 
 
 @dataclass
@@ -35,8 +36,7 @@ class Page:
 
 def requested_page() -> int:
     """The ?page= argument, clamped to a sane positive integer."""
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+    return int_arg("page", 1, minimum=1, maximum=999_999) or 1
 
 
 def paginate(stmt: Select, page: int | None = None, per_page: int | None = None) -> Page:

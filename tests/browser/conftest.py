@@ -120,6 +120,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": "mail.invalid",
+        # Journeys log in with the password only; test_two_factor_browser.py turns it on.
+        "TWO_FACTOR_REQUIRED": False,
     }
     with pytest.MonkeyPatch.context() as patch:
         # Cheap hashing (as in tests/conftest.py); production parameters are tested elsewhere.

@@ -62,6 +62,7 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "RATELIMIT_ENABLED": False,
+        "TWO_FACTOR_REQUIRED": False,  # the TOTP journey is test_two_factor_browser.py
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": "",
     }

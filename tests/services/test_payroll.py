@@ -329,11 +329,11 @@ def test_parse_month_default_and_valid():
 # --------------------------------------------------------------------------- ceilings
 
 
-def test_ceilings_are_seeded_when_empty_and_reset(db_session):
-    assert db.session.scalar(sa.select(sa.func.count(UrssafCeiling.id))) == 0
+def test_ceilings_are_loaded_by_the_migration_and_reset(db_session):
+    # A migrated database already holds the reference table: no page has to fill it.
+    assert db.session.scalar(sa.select(sa.func.count(UrssafCeiling.id))) == 5
     rows = ceiling_service.current_ceilings()
-    assert len(rows) == len(ceiling_service.reference_ceilings()) == 5
-    db.session.commit()
+    assert rows == ceiling_service.reference_ceilings()
     row = ceiling_service.list_rows()[-1]
     ceiling_service.update_row(row, {**asdict(rows[-1]), "per_day": Decimal("3.00")},
                                row.version, None)
@@ -379,6 +379,9 @@ def test_edited_ceiling_changes_the_exempt_part(db_session):
 
 def test_cli_seed_export_and_close(app, tmp_path):
     runner = app.test_cli_runner()
+    with app.app_context():
+        db.session.execute(sa.delete(UrssafCeiling))  # an emptied table is seeded again
+        db.session.commit()
     seeded = runner.invoke(args=["seed-ceilings"])
     assert seeded.exit_code == 0 and "5 période(s)" in seeded.output
     assert "déjà" in runner.invoke(args=["seed-ceilings"]).output

@@ -97,6 +97,10 @@ RULES: dict[str, Rule] = {
     "auth.change_password": Rule("login"),
     "auth.revoke_sessions": Rule("login"),
     "auth.invitation": Rule("public", ids=lambda s, who: {"token": s.invitation_token(who)}),
+    # Second step of the log-in: without a pending log-in, back to the log-in page (302).
+    "auth.second_factor": Rule("public", ok=(200, 302)),
+    "auth.enrol_second_factor": Rule("public", ok=(200, 302)),
+    "auth.regenerate_recovery_codes": Rule("login"),
     "home.index": Rule("login", ok=(200, 302)),
     # --- audit trail and accounts -----------------------------------------------------------
     "audit.index": Rule("hr"),
@@ -108,6 +112,7 @@ RULES: dict[str, Rule] = {
     "users.invite": Rule("admin", ids=_user),
     "users.revoke_sessions": Rule("admin", ids=_user),
     "users.invite_employee": Rule("hr", ids=_employee),
+    "users.reset_two_factor": Rule("admin", ids=_user),
     "users.allow_signing": Rule("admin", ids=_user),
     "users.withdraw_signing": Rule("admin", ids=_user),
     # --- HR areas ------------------------------------------------------------------------------

@@ -208,7 +208,7 @@ BAD_INPUTS = [
     ("no contact slots", {"contact_slots": "   "}, "Indiquez les plages horaires"),
     ("no time control", {"time_control": ""}, "contrôle du temps de travail"),
     ("no equipment", {"equipment": "\n"}, "Indiquez les équipements fournis"),
-    ("control character", {"equipment": "Portable\x00"}, "Caractères de contrôle"),
+    ("control character", {"equipment": "Portable\x01"}, "Caractères de contrôle"),
     ("huge text", {"contact_slots": "x" * 1001}, "1000"),
     ("pattern mismatch", {"thu_am": None, "thu_pm": None}, "Les jours cochés"),
     ("days above cap", {"days_per_week": "3", "fri_am": "y", "fri_pm": "y"}, "plafonne"),

@@ -97,9 +97,13 @@ def test_link_of_a_deactivated_account_is_refused(app, client, invited):
 
 
 @pytest.mark.parametrize("token", ["inconnu", "A" * 43, "x" * 100, "x" * 101, "..%2f..%2fetc",
-                                   "%00", "<script>"])
+                                   "<script>"])
 def test_unknown_or_odd_tokens_are_404(client, invited, token):
     assert client.get(f"/invitation/{token}").status_code == 404
+
+
+def test_nul_in_a_token_is_400(client, invited):
+    assert client.get("/invitation/%00").status_code == 400  # refused before any lookup
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from tests.documents.model_samples import (
     memoise_renders,
     pdf_text,
 )
-from tests.factories import make_employee, make_request, make_user, page_text
+from tests.factories import make_employee, make_request, make_user, page_text, plain_pdf
 from tests.web.test_csrf import login_with_csrf, token_of
 
 ALICE = "alice.docs@example.test"
@@ -296,6 +296,8 @@ def test_scan_upload_accepts_a_real_pdf_and_rejects_the_rest(app, hr_client, wor
         "png renamed": (png, "Ce fichier n'est pas un PDF"),
         "empty": (b"", "Le fichier envoyé est vide"),
         "truncated": (world.pdf[: len(world.pdf) // 2], "%%EOF"),
+        # The issued PDF/A carries its data as an attached file: not a plain scan.
+        "with attachment": (world.pdf, "fichier joint"),
     }
     for _name, (data, message) in rejected.items():
         response = _upload(hr_client, world.document_id, data, "signé.pdf")
@@ -303,7 +305,8 @@ def test_scan_upload_accepts_a_real_pdf_and_rejects_the_rest(app, hr_client, wor
         assert message in page_text(response)
     assert _count(app, SignedScan) == 0
 
-    accepted = _upload(hr_client, world.document_id, world.pdf, "Avenant signé.pdf")
+    scan_pdf = plain_pdf(2, "Avenant signé")
+    accepted = _upload(hr_client, world.document_id, scan_pdf, "Avenant signé.pdf")
     assert accepted.status_code == 303
     with app.app_context():
         scan = db.session.scalars(select(SignedScan)).one()
@@ -311,12 +314,12 @@ def test_scan_upload_accepts_a_real_pdf_and_rejects_the_rest(app, hr_client, wor
         scan_id = scan.id
     # HR and the employee concerned download it; another employee gets a 404.
     hr_download = hr_client.get(f"/documents/scans/{scan_id}")
-    assert hr_download.status_code == 200 and hr_download.data == world.pdf
+    assert hr_download.status_code == 200 and hr_download.data == scan_pdf
     assert hr_download.headers["Cache-Control"] == "no-store"
     assert _client(app, ALICE).get(f"/documents/scans/{scan_id}").status_code == 200
     bruno = _client(app, BRUNO)
     assert bruno.get(f"/documents/scans/{scan_id}").status_code == 404
-    assert _upload(bruno, world.document_id, world.pdf).status_code == 403
+    assert _upload(bruno, world.document_id, scan_pdf).status_code == 403
     assert _count(app, SignedScan) == 1
 
 

@@ -90,7 +90,7 @@ BAD_INPUT = [
         ("first_name", "Jean2", "pas de chiffres"),
         ("first_name", "N" * 101, "100 caractères au plus."),
         ("last_name", "L" * 10000, "100 caractères au plus."),
-        ("first_name", "Nul\x00Char", "Caractères de contrôle"),
+        ("first_name", "Nul\x01Char", "Caractères de contrôle"),
         ("email", "pas-une-adresse", "Adresse électronique invalide"),
         ("email", "a@b", "Adresse électronique invalide"),
         ("hire_date", "", "La date d'embauche est obligatoire."),

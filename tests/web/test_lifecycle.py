@@ -238,7 +238,7 @@ IMPOSED_BAD_INPUT = [
       "days_per_week": "5"}, "ne peut pas précéder la date de début"),
     ({"reason": "Épidémie", "start_date": "02/11/2026", "days_per_week": "6"}, "au plus 5"),
     ({"reason": "Épidémie", "start_date": "02/11/2026", "days_per_week": "1,3"}, "demi-journées"),
-    ({"reason": "É\x00pidémie", "start_date": "02/11/2026", "days_per_week": "2"}, "Caractères de contrôle"),
+    ({"reason": "É\x01pidémie", "start_date": "02/11/2026", "days_per_week": "2"}, "Caractères de contrôle"),
 ]
 
 

@@ -106,7 +106,7 @@ INTERVIEW_BAD_INPUT = [
     ("conditions", "   ", "conditions d'activité"),
     ("workload", "", "charge de travail"),
     ("workload", "x" * 8001, "8000 caractères au plus"),
-    ("remarks", "a\x00b", "Caractères de contrôle"),
+    ("remarks", "a\x01b", "Caractères de contrôle"),
     ("next_date", "01/11/2026", "postérieur à celui-ci"),
     ("next_date", "02/10/2028", "au plus tard le 01/10/2028"),
     ("next_date", "01-01-2027", "Date invalide"),

@@ -145,7 +145,7 @@ BAD_POLICY = [
     ("legal_frame", "   ", "Indiquez le cadre juridique"),
     ("legal_frame", "L" * 201, "200 caractères au plus."),
     ("default_contact_slots", "", "Indiquez les plages horaires"),
-    ("default_time_control", "Relevé\x00", "Caractères de contrôle"),
+    ("default_time_control", "Relevé\x01", "Caractères de contrôle"),
     ("allowance_scheme", "prime", "choix valide"),
     ("allowance_amount", "-1", "au moins 0"),
     ("allowance_amount", "1e9", "Nombre invalide"),
@@ -391,7 +391,7 @@ def test_admin_adds_and_renames_category(app, admin_client):
         ({"code": "X" * 21, "label": "Long"}, "20 caractères au plus."),
         ({"code": "B", "label": "Doublon"}, "déjà utilisé"),
         ({"code": "Z", "label": ""}, "Indiquez le libellé"),
-        ({"code": "Z", "label": "<b>\x00</b>"}, "Caractères de contrôle"),
+        ({"code": "Z", "label": "<b>\x01</b>"}, "Caractères de contrôle"),
     ],
 )
 def test_bad_category_input_changes_nothing(app, admin_client, data, message):

@@ -412,7 +412,7 @@ BAD_REQUESTS = [
     ({"place_kind": "third_place", "third_place_id": "0"}, "Choisissez un tiers-lieu"),
     ({"place_kind": "third_place", "third_place_id": "abc"}, "Choisissez un tiers-lieu"),
     ({"motive": "x" * 4001}, "4 000 caractères au plus"),
-    ({"motive": "nul\x00"}, "Caractères de contrôle"),
+    ({"motive": "nul\x01"}, "Caractères de contrôle"),
 ]
 
 

@@ -54,7 +54,7 @@ def test_create_post_with_valid_data(app, hr_client):
         ("max_days_per_week", "1,3", "demi-journées"),
         ("headcount", "-1", "Entre 0 et 100"),
         ("headcount", "deux", ""),
-        ("title", "Nul\x00caractère", "Caractères de contrôle"),
+        ("title", "Nul\x01caractère", "Caractères de contrôle"),
     ],
 )
 def test_create_post_rejects_bad_input(app, hr_client, field, value, message):

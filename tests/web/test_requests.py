@@ -130,7 +130,7 @@ BAD_INPUT = [
         ({"initiative": "boss"}, "choix valide"),
         ({"place_id": "999999"}, "Ce lieu n'existe pas."),
         ({"place_id": "abc"}, "Choix non valide"),
-        ({"motive": "Nul\x00"}, "Caractères de contrôle"),
+        ({"motive": "Nul\x01"}, "Caractères de contrôle"),
         ({"motive": "M" * 4001}, "4 000 caractères au plus."),
 ]
 

@@ -1,4 +1,5 @@
-"""Log-in throttling per account and per address (Flask-Limiter), 429 in French, no lockout."""
+"""Log-in throttling per (account, address) pair and per address (Flask-Limiter), counted in the
+shared database by default, 429 in French, no lockout of the real user."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.conftest import base_config
 from tests.factories import TEST_PASSWORD, make_user, page_text
 
 ENABLED = {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "5 per minute",
-           "RATELIMIT_LOGIN_IP": "20 per minute"}
+           "RATELIMIT_LOGIN_IP": "20 per minute", "RATELIMIT_STORAGE_URI": "hrtele-db://"}
 
 
 @pytest.fixture
@@ -37,12 +38,15 @@ def alice(app):
 
 @pytest.fixture
 def later(monkeypatch):
-    """Move the limiter's clock forward (its memory storage reads time.time())."""
+    """Move the limiter's clock forward (the database storage and the memory one)."""
     import limits.storage.memory as memory
+
+    from hrtele.auth import throttle_storage
 
     def jump(seconds: float):
         fake = types.SimpleNamespace(time=lambda: time.time() + seconds)
         monkeypatch.setattr(memory, "time", fake)
+        monkeypatch.setattr(throttle_storage, "_now", fake.time)
 
     return jump
 
@@ -65,12 +69,16 @@ def test_success_is_not_counted(client, alice):
     assert codes == [401, 401, 401, 429]  # 2 + 3 failures reach the limit of 5
 
 
-def test_account_limit_holds_across_addresses(client, alice):
-    codes = [attempt(client, ip=f"10.0.1.{i}").status_code for i in range(6)]
-    assert codes[-1] == 429 and codes[:5] == [401] * 5
+def test_wrong_passwords_from_one_address_do_not_stop_the_right_one_from_another(client, alice):
+    codes = [attempt(client, ip="203.0.113.7").status_code for _ in range(8)]
+    assert codes[:5] == [401] * 5 and codes[5:] == [429] * 3  # the attacker is slowed down
+    assert attempt(client, ip="203.0.113.7", password=TEST_PASSWORD).status_code == 429
+    other = client.application.test_client()
+    response = attempt(other, ip="198.51.100.20", password=TEST_PASSWORD)
+    assert response.status_code == 302  # the real user, elsewhere, logs in
 
 
-def test_account_limit_is_per_account_and_case_insensitive(client, alice):
+def test_pair_limit_is_per_account_and_case_insensitive(client, alice):
     for _ in range(5):
         attempt(client, email="ALICE@example.test ")
     assert attempt(client, email="alice@example.test").status_code == 429
@@ -106,20 +114,55 @@ def test_each_429_is_logged(client, alice, caplog):
     assert any("throttled" in r.getMessage() for r in caplog.records)
 
 
-def test_state_does_not_leak_into_a_new_app(app, client, alice):
+def test_counters_are_shared_by_every_worker_through_the_database(app, client, alice):
+    """Another app instance on the same database (another gunicorn worker) sees the counts."""
+    from hrtele import create_app
+    from hrtele.models import RateLimitCounter
+
+    assert [attempt(client).status_code for _ in range(3)] == [401] * 3
+    config = base_config(app.config["SQLALCHEMY_DATABASE_URI"])
+    config.update(ENABLED)
+    worker = create_app(config)
+    assert [attempt(worker.test_client()).status_code for _ in range(3)] == [401, 401, 429]
+    with worker.app_context():
+        from hrtele.extensions import db
+
+        keys = db.session.scalars(db.select(RateLimitCounter.key)).all()
+        assert keys and all(len(k) == 64 and "@" not in k for k in keys)  # hashed keys
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("app_config", [dict(ENABLED, RATELIMIT_STORAGE_URI="memory://")])
+def test_memory_storage_is_per_process(app, client, alice):
     for _ in range(6):
         attempt(client)
     assert attempt(client).status_code == 429
     from hrtele import create_app
 
     config = base_config(app.config["SQLALCHEMY_DATABASE_URI"])
-    config.update(ENABLED)
+    config.update(ENABLED, RATELIMIT_STORAGE_URI="memory://")
     fresh = create_app(config)
     assert attempt(fresh.test_client()).status_code == 401  # new app, new memory storage
     with fresh.app_context():
         from hrtele.extensions import db
 
         db.engine.dispose()
+
+
+def test_redis_url_becomes_the_storage(app):
+    from hrtele import create_app
+
+    config = base_config(app.config["SQLALCHEMY_DATABASE_URI"])
+    config.pop("RATELIMIT_STORAGE_URI")
+    from hrtele.extensions import db
+
+    for redis_url, expected in (("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
+                                (None, "hrtele-db://")):
+        other = create_app({**config, "REDIS_URL": redis_url})
+        assert other.config["RATELIMIT_STORAGE_URI"] == expected
+        with other.app_context():
+            db.engine.dispose()
 
 
 @pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": False}])
@@ -130,7 +173,7 @@ def test_disabled_in_ordinary_tests(client, alice):
 # --- shared storage: the real Redis of this machine, when it answers ---------------------------
 
 REDIS_URI = "redis://127.0.0.1:6379/0"
-PREFIX = f"hrtele-test-{uuid.uuid4().hex[:8]}"
+PREFIX = f"hrtele-i16-test-{uuid.uuid4().hex[:8]}"
 
 
 def _redis_available() -> bool:
