@@ -8,6 +8,7 @@ from hrtele.models.agreement import (
     EquipmentItem,
     PriorityInformation,
 )
+from hrtele.models.api_token import ApiToken
 from hrtele.models.audit import AuditEntry
 from hrtele.models.base import Base
 from hrtele.models.document import IssuedDocument, SignedScan
@@ -25,6 +26,7 @@ __all__ = [
     "Agreement",
     "AgreementEvent",
     "AnnualInterview",
+    "ApiToken",
     "AuditEntry",
     "Base",
     "Category",
