@@ -78,6 +78,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     hooks.register(app)
 
+    from hrtele import api
+
+    api.register(app)  # after errors.register: API paths answer RFC 9457 problems
+
     from hrtele import cli
 
     cli.register(app)

@@ -58,6 +58,14 @@ class DefaultConfig:
         "marche": 0,
     }
     AVERAGE_COMMUTE_SPEED_KMH = 40
+    # JSON API (/api/v1): OpenAPI 3.1 document, no third-party documentation UI (strict CSP).
+    API_TITLE = "hrtele — API du télétravail"
+    API_VERSION = "1.0.0"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    RATELIMIT_API = "300 per minute"  # per token
+    RATELIMIT_API_AUTH_FAILURES = "30 per minute"  # refused tokens, per client address
 
 
 ENV_PREFIX = "HRTELE_"

@@ -110,6 +110,8 @@ def check_api_request():
             f"Ce jeton n'a pas la portée « {SCOPE_NAMES.get(scope, scope)} » nécessaire à "
             "cette opération.",
         )
+    if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
+        return problem(415)
     return None
 
 

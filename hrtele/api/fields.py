@@ -8,6 +8,7 @@ exactly what is accepted.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -35,17 +36,40 @@ class FrenchSchema(ma.Schema):
         ordered = True
 
 
-class Str(fields.String):
-    """Text."""
+class MissingAsNull:
+    """Dump None where a related record is absent (« post.code » without a post)."""
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        value = super().get_value(obj, attr, accessor, default)  # type: ignore[misc]
+        return None if value is ma.missing else value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_chars(text: str) -> bool:
+    """True when text holds a control character (NUL breaks PostgreSQL, others hide text)."""
+    return bool(_CONTROL.search(text))
+
+
+class Str(MissingAsNull, fields.String):
+    """Text without control characters (tab and line breaks allowed)."""
 
     default_error_messages = {
         **_BASE_MESSAGES,
         "invalid": "Texte attendu.",
         "invalid_utf8": "Texte UTF-8 invalide.",
+        "control": "Caractères de contrôle non autorisés.",
     }
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if has_control_chars(text):
+            raise self.make_error("control")
+        return text
 
-class Int(fields.Integer):
+
+class Int(MissingAsNull, fields.Integer):
     """Whole number (a JSON integer, never a string)."""
 
     default_error_messages = {
@@ -107,7 +131,7 @@ class Bool(fields.Boolean):
         return value
 
 
-class Date(fields.Date):
+class Date(MissingAsNull, fields.Date):
     """ISO 8601 calendar date (aaaa-mm-jj)."""
 
     default_error_messages = {
