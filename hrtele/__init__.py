@@ -35,6 +35,7 @@ BLUEPRINT_MODULES = (
     "hrtele.allowances.routes",
     "hrtele.observatory.routes",
     "hrtele.imports.routes",
+    "hrtele.integrations.routes",
 )
 
 if TYPE_CHECKING:  # Flask stays out of sys.modules for the pure domain package

@@ -100,6 +100,7 @@ LABELS: dict[str, dict[str, str]] = {
         "invitation_used": "Mot de passe choisi (invitation)",
         "password_change_failed": "Changement de mot de passe refusé",
         "sessions_closed": "Sessions fermées",
+        "revoke": "Révocation",
     },
     "object_type": {
         "users": "Compte",
@@ -123,6 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
         "categories": "Catégorie",
         "policies": "Politique",
         "route": "Page",
+        "api_tokens": "Jeton d'API",
     },
 }
 
