@@ -29,7 +29,7 @@ class TokenCreateForm(FlaskForm):
     )
     scopes = CheckboxesField(
         "Portées",
-        choices=list(SCOPES.items()),
+        choices=dict(SCOPES),
         validators=[DataRequired("Choisissez au moins une portée (lecture, écriture ou paie).")],
     )
 
