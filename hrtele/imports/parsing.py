@@ -492,8 +492,18 @@ def _json_text(column: Column, value: Any) -> str | None:
     if kind == "integer" and isinstance(value, int):
         return str(value)
     if kind == "number" and isinstance(value, int | float | Decimal):
-        return str(value)
+        return _number_text(value)
     return None
+
+
+def _number_text(value: int | float | Decimal) -> str:
+    """12.5 -> '12.5', 2500.0 -> '2500' (as the number would be typed in a cell)."""
+    number = Decimal(str(value))
+    if not number.is_finite():
+        return str(value)
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
 
 
 def read_record(kind: str, values: Mapping[str, Any], line: int) -> RawRow:
