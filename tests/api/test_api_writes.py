@@ -95,8 +95,8 @@ def test_single_put_refusal_is_a_problem_with_the_import_messages(app, api):
     assert problem["type"].endswith("#probleme-validation")
     with app.app_context():
         plan = build_plan("employees", (
-            "matricule;civilite;prenom;nom;taux_activite;code_poste\n"
-            "B1;Mlle;J3an;Valide;120;P-NON\n").encode())
+            b"matricule;civilite;prenom;nom;taux_activite;code_poste\n"
+            b"B1;Mlle;J3an;Valide;120;P-NON\n"))
         expected = sorted(str(r) for r in plan.rows[0].reasons)
     assert sorted(e["message"] for e in problem["errors"]) == expected
     assert {e["field"] for e in problem["errors"]} == {
