@@ -71,8 +71,9 @@ def get_allowance_month(period: str):
         return problem(404, "Mois inconnu : utilisez le format aaaa-mm (par exemple 2026-10).")
     export = get_export(year, month)
     if export is None:
-        return problem(404, f"Le mois de {month_label(year, month)} n'est pas clôturé : ses "
-                            "indemnités peuvent encore changer et ne sont pas transmises à la paie.")
+        return problem(404, f"Le mois {period} ({month_label(year, month)}) n'est pas clôturé : "
+                            "ses indemnités peuvent encore changer et ne sont pas transmises à "
+                            "la paie.")
     lines = stored_lines(export.csv_bytes)
     totals = {
         key: sum((line[key] for line in lines), Decimal(0))
