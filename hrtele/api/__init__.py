@@ -17,7 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from hrtele.api import agreements, allowances, documents, employees, places, posts, requests
-from hrtele.api.auth import check_api_request, rate_limit_key, refuse_token_on_pages
+from hrtele.api.auth import (
+    check_api_request,
+    has_valid_token,
+    rate_limit_key,
+    refuse_token_on_pages,
+)
 from hrtele.api.fields import JsonNumber, Money, QueryBool
 from hrtele.api.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -102,8 +107,11 @@ def _client_address() -> str:
 for _bp in BLUEPRINTS:
     csrf.exempt(_bp)  # session cookies are refused on the API: no cross-site request forgery
     limiter.limit(_api_limit, key_func=rate_limit_key)(_bp)
+    # Refused tokens count per client address; a caller with a live token is never slowed
+    # down by someone else's failures behind the same address.
     limiter.limit(_auth_failure_limit, key_func=_client_address,
-                  deduct_when=lambda response: response.status_code == 401)(_bp)
+                  deduct_when=lambda response: response.status_code == 401,
+                  exempt_when=has_valid_token)(_bp)
 
 
 def register(app: Flask) -> None:

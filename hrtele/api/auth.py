@@ -67,6 +67,19 @@ def rate_limit_key() -> str:
     return "api-anonymous:" + (request.remote_addr or "")
 
 
+def presented_token():
+    """The live token this request presents (looked up once per request), or None."""
+    if "_api_token_lookup" not in g:
+        secret = bearer_secret()
+        g._api_token_lookup = find_active_token(secret) if secret else None
+    return g._api_token_lookup
+
+
+def has_valid_token() -> bool:
+    """True when the request presents a live token (exempts it from the failure limit)."""
+    return presented_token() is not None
+
+
 def current_integration() -> IntegrationActor | None:
     """The integration calling the API in this request (audit author), or None."""
     return g.get("api_actor")
@@ -97,7 +110,7 @@ def check_api_request():
         return _unauthorized(
             "Jeton d'API manquant : ajoutez l'en-tête « Authorization: Bearer <jeton> »."
         )
-    token = find_active_token(secret)
+    token = presented_token()
     if token is None:
         return _unauthorized("Jeton d'API inconnu ou révoqué.")
     g.api_actor = IntegrationActor(token_id=token.id, name=token.name)
