@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import request
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
 
 from hrtele.api.fields import FrenchSchema, Str
 from hrtele.api.problems import problem
@@ -23,6 +24,10 @@ def status_name(code: int) -> str:
 
 class ApiBlueprint(Blueprint):
     """smorest Blueprint with a French tag, operation ids and the common problem responses."""
+
+    # Each schema says how it treats unknown keys: a misspelt filter (« departement= ») is
+    # refused instead of silently returning everything.
+    ARGUMENTS_PARSER = FlaskParser(unknown=None)
 
     def __init__(self, *args, tag: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,15 +36,12 @@ def _column_field(column: Column, *, required: bool):
                  else column.help)
     description = column.label + (f" — {help_text}" if help_text else "")
     metadata: dict[str, Any] = {"description": description}
-    bounds = getattr(column.parse, "bounds", None)
-    if bounds is not None:
-        metadata["minimum"], metadata["maximum"] = (float(b) if column.json_type == "number"
-                                                    else int(b) for b in bounds)
+    # Bounds are said in the description, not as minimum/maximum: they are rules of the
+    # import (a batch reports an out-of-range row as refused, it does not reject the request).
     kwargs: dict[str, Any] = {"required": required, "allow_none": not required,
                               "metadata": metadata}
     kind = column.json_type
-    if kind == "date":
-        metadata["format"] = "date"
+    if kind == "date":  # a string: ISO or jj/mm/aaaa, checked by the import's date parser
         return Str(**kwargs)
     if kind == "number":
         return JsonNumber(**kwargs)
@@ -87,9 +84,6 @@ def batch_schema(item: type[FrenchSchema], name: str, max_items: int) -> type[Fr
 
 class DryRunArgsSchema(FrenchSchema):
     """?dry_run=true: plan only."""
-
-    class Meta(FrenchSchema.Meta):
-        unknown = "exclude"
 
     dry_run = QueryBool(
         load_default=False,

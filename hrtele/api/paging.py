@@ -17,9 +17,6 @@ MAX_PAGE = 1_000_000
 class PageArgsSchema(FrenchSchema):
     """page and per_page, common to every list."""
 
-    class Meta(FrenchSchema.Meta):
-        unknown = "exclude"
-
     page = QueryInt(
         load_default=1, validate=between(1, MAX_PAGE),
         metadata={"description": "Numéro de page (à partir de 1)."},
