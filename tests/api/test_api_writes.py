@@ -31,10 +31,11 @@ def records_from_csv(kind: str, text: str) -> list[dict]:
                 continue
             if column.json_type == "boolean":
                 record[column.key] = cell == "oui"
-            elif column.json_type == "integer" and cell.isdigit():
-                record[column.key] = int(cell)
+            elif column.json_type == "integer" and cell.removesuffix("%").strip().isdigit():
+                record[column.key] = int(cell.removesuffix("%"))
             elif column.json_type == "number":
-                record[column.key] = float(cell.replace(",", "."))
+                number = float(cell.replace(",", "."))
+                record[column.key] = int(number) if number.is_integer() else number
             else:
                 record[column.key] = cell
         out.append(record)
