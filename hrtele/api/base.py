@@ -93,3 +93,7 @@ ETAG_HEADER = {
         "schema": {"type": "string"},
     }
 }
+CREATED_HEADERS = {
+    **ETAG_HEADER,
+    "Location": {"description": "Adresse de la ressource créée.", "schema": {"type": "string"}},
+}

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from hrtele.api.auth import requires
 from hrtele.api.base import (
+    CREATED_HEADERS,
     ETAG_HEADER,
     ApiBlueprint,
     IfMatchArgs,
@@ -147,7 +148,7 @@ def get_employee(personnel_number: str):
 @bp.response(200, EmployeeWriteResultSchema, headers=ETAG_HEADER,
              description="Salarié mis à jour (ou inchangé : mêmes valeurs).")
 @bp.alt_response(201, schema=EmployeeWriteResultSchema, success=True,
-                 description="Salarié créé.", headers=ETAG_HEADER)
+                 description="Salarié créé.", headers=CREATED_HEADERS)
 def put_employee(data, args, _headers, personnel_number: str):
     """Créer ou mettre à jour un salarié par son matricule (règles et messages de l'import CSV).
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from hrtele.api.auth import requires
 from hrtele.api.base import (
+    CREATED_HEADERS,
     ETAG_HEADER,
     ApiBlueprint,
     IfMatchArgs,
@@ -127,7 +128,7 @@ def get_post(code: str):
 @bp.response(200, PostWriteResultSchema, headers=ETAG_HEADER,
              description="Poste mis à jour (ou inchangé : mêmes valeurs).")
 @bp.alt_response(201, schema=PostWriteResultSchema, success=True, description="Poste créé.",
-                 headers=ETAG_HEADER)
+                 headers=CREATED_HEADERS)
 def put_post(data, args, _headers, code: str):
     """Créer ou mettre à jour un poste par son code (règles et messages de l'import CSV).
 

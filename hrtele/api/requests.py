@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from hrtele import clock
 from hrtele.api.auth import current_integration, requires
-from hrtele.api.base import ETAG_HEADER, ApiBlueprint, commit, etag_of
+from hrtele.api.base import CREATED_HEADERS, ETAG_HEADER, ApiBlueprint, commit, etag_of
 from hrtele.api.fields import (
     Bool,
     Date,
@@ -144,7 +144,7 @@ def _violations_problem(exc: RuleViolations):
 @bp.route("", methods=["POST"], errors=(400, 413, 415))
 @requires("write")
 @bp.arguments(RequestCreateSchema)
-@bp.response(201, RequestSchema, headers=ETAG_HEADER, description="Demande enregistrée.")
+@bp.response(201, RequestSchema, headers=CREATED_HEADERS, description="Demande enregistrée.")
 def record_request(data):
     """Enregistrer une demande de télétravail (mêmes contrôles que l'écran Demandes).
 

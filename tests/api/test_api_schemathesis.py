@@ -29,7 +29,7 @@ CHECKS = [
     response_headers_conformance,
     negative_data_rejection,
 ]
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 20
 
 
 def _document() -> dict:
