@@ -27,7 +27,7 @@ from hrtele.api.fields import (
     has_control_chars,
     one_of,
 )
-from hrtele.api.imports import (
+from hrtele.api.upserts import (
     MAX_BATCH,
     BatchReportSchema,
     DryRunArgsSchema,
