@@ -27,6 +27,9 @@ from hrtele.api.fields import (
     has_control_chars,
     one_of,
 )
+from hrtele.api.paging import PageArgsSchema, page_of, sort_field, sorted_stmt
+from hrtele.api.problems import problem
+from hrtele.api.schemas import EmployeePageSchema, EmployeeSchema
 from hrtele.api.upserts import (
     MAX_BATCH,
     BatchReportSchema,
@@ -38,9 +41,6 @@ from hrtele.api.upserts import (
     row_report,
     write_schema,
 )
-from hrtele.api.paging import PageArgsSchema, page_of, sort_field, sorted_stmt
-from hrtele.api.problems import problem
-from hrtele.api.schemas import EmployeePageSchema, EmployeeSchema
 from hrtele.employees.services import list_employees_stmt
 from hrtele.extensions import db
 from hrtele.models import Category, Employee
