@@ -93,7 +93,30 @@ def _carries_session_cookie() -> bool:
 
 
 def _unauthorized(detail: str):
+    # Logged, not audited: unauthenticated callers must not be able to fill the audit trail.
+    current_app.logger.warning("API authentication refused: %s %s from %s", request.method,
+                               request.path[:200], request.remote_addr)
     return problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="hrtele-api"'})
+
+
+def _forbidden(scope: str):
+    """403 for a missing scope, written to the audit trail (ASVS 16.3.2) in its own commit."""
+    from hrtele.audit.service import record
+    from hrtele.extensions import db
+
+    try:
+        db.session.rollback()
+        record("access_denied", "route", None, current_integration(),  # type: ignore[arg-type]
+               {"path": request.path[:500], "method": request.method, "scope": scope})
+        db.session.commit()
+    except Exception:  # auditing must never turn a refusal into a 500
+        db.session.rollback()
+        current_app.logger.exception("could not audit a refused API call")
+    return problem(
+        403,
+        f"Ce jeton n'a pas la portée « {SCOPE_NAMES.get(scope, scope)} » nécessaire à "
+        "cette opération.",
+    )
 
 
 def check_api_request():
@@ -118,11 +141,7 @@ def check_api_request():
     note_use(token, request.remote_addr or "")
     scope = required_scope(request.endpoint)
     if scope is not None and scope not in g.api_scopes:
-        return problem(
-            403,
-            f"Ce jeton n'a pas la portée « {SCOPE_NAMES.get(scope, scope)} » nécessaire à "
-            "cette opération.",
-        )
+        return _forbidden(scope)
     if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
         return problem(415)
     return None

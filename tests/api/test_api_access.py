@@ -77,6 +77,17 @@ def test_every_api_route_is_a_documented_operation(app):
     assert all(scope in ("read", "write", "payroll") for _, _, scope in operations(app))
 
 
+def _denials(app) -> int:
+    from sqlalchemy import func, select
+
+    from hrtele.extensions import db
+    from hrtele.models import AuditEntry
+
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.action == "access_denied"))
+
+
 def _caller_client(app, api, caller):
     """(client, headers) for a kind of caller."""
     if caller in ("session", "session+token"):
@@ -107,6 +118,7 @@ def test_access_matrix(app, api, seeded, caller):
         url = concrete(path, seeded)
         body = body_for(method, path, seeded)
         before = row_counts(app) if method != "GET" else None
+        denials = _denials(app)
         response = client.open(url, method=method, headers=headers, json=body)
         expected = _expected(caller, scope)
         where = f"{method} {url} as {caller} (scope {scope})"
@@ -127,6 +139,9 @@ def test_access_matrix(app, api, seeded, caller):
                 problems.append(f"{where}: empty detail")
             if before is not None and row_counts(app) != before:
                 problems.append(f"{where}: refused but something was written")
+            # A refused scope is audited once (who, what); unauthenticated calls are only logged.
+            if _denials(app) - denials != (1 if expected == "403" else 0):
+                problems.append(f"{where}: {_denials(app) - denials} access_denied entries")
     assert not problems, "\n".join(problems)
 
 
