@@ -45,6 +45,7 @@ bench:
 	$(BIN)/python bench/bench_download.py
 	$(BIN)/python bench/bench_observatory.py
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_signing.py
 
 # Source strings are French; an English catalogue starts from this template:
 #   .venv/bin/pybabel init -i hrtele/translations/messages.pot -d hrtele/translations -l en

@@ -36,6 +36,7 @@ BLUEPRINT_MODULES = (
     "hrtele.observatory.routes",
     "hrtele.imports.routes",
     "hrtele.integrations.routes",
+    "hrtele.signatures.routes",
 )
 
 if TYPE_CHECKING:  # Flask stays out of sys.modules for the pure domain package

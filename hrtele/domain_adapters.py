@@ -131,6 +131,9 @@ def policy_terms(policy: Policy | Any | None) -> PolicyTerms:
         insurance_required=bool(get("insurance_required")),
         electrical_statement_required=bool(get("electrical_statement_required")),
         min_working_time_rate=int(get("min_working_time_rate") or 0),
+        default_working_hours=get("default_working_hours") or "",
+        default_contact_slots=get("default_contact_slots") or "",
+        costs_coverage=get("costs_coverage") or "",
     )
 
 
@@ -166,6 +169,8 @@ def employee_terms(employee: Employee | Any) -> EmployeeTerms:
         hire_date=employee.hire_date,
         working_time_rate=int(rate if rate is not None else 100),
         is_active=bool(active),
+        working_week=_get(employee, "working_pattern", Employee),
+        working_hours=getattr(employee, "working_hours", None) or "",
     )
 
 
@@ -177,17 +182,28 @@ def request_terms(req: TeleworkRequest | Any | None) -> RequestTerms | None:
         request_date=req.request_date,
         status=_get(req, "status", TeleworkRequest) or "pending",
         wished_days=_decimal(req.wished_days),
+        decision_date=getattr(req, "decision_date", None),
     )
 
 
-def agreement_terms(agreement: Agreement | Any, place: Place | Any | None = None) -> AgreementTerms:
-    """AgreementTerms of an agreement; ``place`` overrides agreement.place (unsaved forms)."""
+def agreement_terms(
+    agreement: Agreement | Any,
+    place: Place | Any | None = None,
+    second_place: Place | Any | None = None,
+) -> AgreementTerms:
+    """AgreementTerms of an agreement; ``place``/``second_place`` override its places (forms).
+
+    Only column defaults of the model itself are read for missing values; a rule's input is
+    never filled in from the employer policy here (the domain decides what a missing value means).
+    """
 
     def get(name: str) -> Any:
         return _get(agreement, name, Agreement)
 
     if place is None:
         place = getattr(agreement, "place", None)
+    if second_place is None:
+        second_place = getattr(agreement, "second_place", None)
     amount = get("allowance_amount")
     return AgreementTerms(
         start_date=get("start_date"),
@@ -206,4 +222,7 @@ def agreement_terms(agreement: Agreement | Any, place: Place | Any | None = None
         insurance_received_date=get("insurance_received_date"),
         electrical_statement_date=get("electrical_statement_date"),
         equipment=get("equipment") or "",
+        second_place_kind=getattr(second_place, "kind", None) if second_place is not None else None,
+        reversibility_clause=getattr(agreement, "reversibility_clause", None),
+        costs_coverage=get("costs_coverage") or "",
     )

@@ -45,9 +45,23 @@ def run_migrations_online() -> None:
     args = _configure_args()
     args.setdefault("process_revision_directives", process_revision_directives)
     with _engine().connect() as connection:
-        context.configure(connection=connection, target_metadata=_metadata(), **args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table (create, copy, drop, rename): with foreign keys
+            # enforced, dropping a parent table would fail. The pragma only takes effect
+            # outside a transaction, hence on the raw connection; the keys are checked after.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=_metadata(), **args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                raw = connection.connection.driver_connection
+                problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+                raw.execute("PRAGMA foreign_keys=ON")
+                if problems:
+                    raise RuntimeError(f"foreign keys broken by a migration: {problems[:5]}")
 
 
 if context.is_offline_mode():

@@ -120,7 +120,7 @@ def make_request(**kw) -> TeleworkRequest:
     defaults = dict(
         request_date=date(2026, 9, 1),
         wished_days=Decimal("2"),
-        wished_pattern="1100110000",
+        wished_pattern="11001100000000",
         motive="Réduire les trajets",
         status="pending",
     )
@@ -139,7 +139,7 @@ def make_agreement(**kw) -> Agreement:
         kw["place_id"] = make_place(employee_id=kw["employee_id"]).id
     defaults = dict(
         days_per_week=Decimal("2"),
-        weekly_pattern="1100110000",
+        weekly_pattern="11001100000000",
         start_date=date(2026, 10, 1),
         adaptation_months=3,
         adaptation_end_date=date(2026, 12, 31),
@@ -178,3 +178,15 @@ def page_text(response) -> str:
 
     body = re.sub(r'(name="csrf_token"[^>]*?value=")[^"]*"', r'\1"', response.get_data(as_text=True))
     return html.unescape(body)
+
+
+def slots_to_pattern(data: dict, field: str = "weekly_pattern") -> dict:
+    """Form data with half-day keys (« mon_am »: "y") turned into the pattern field's values."""
+    from hrtele.domain.pattern import SLOT_NAMES
+
+    out = {k: v for k, v in data.items() if k not in SLOT_NAMES}
+    chosen = [name for name in SLOT_NAMES if data.get(name)]
+    tokens = [name if data[name] in ("y", "1", True) else f"{name}:{data[name]}" for name in chosen]
+    if tokens or field not in out:
+        out[field] = tokens
+    return out

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hrtele import clock
 from hrtele.agreements.services import FIELDS, agreement_violations
 from hrtele.domain.dates import adaptation_end_date
-from hrtele.domain.pattern import SLOT_NAMES, build_pattern, parse_pattern, slot_label
 from hrtele.models import Agreement
 from hrtele.web.forms import (
     ConfirmWarningsForm,
@@ -23,41 +22,10 @@ from hrtele.web.forms import (
     no_control_chars,
 )
 from hrtele.web.labels import LABELS
-
-#: The ten checkboxes of the weekly pattern, in pattern order (Monday morning first).
-PATTERN_FIELDS: tuple[str, ...] = SLOT_NAMES
+from hrtele.web.pattern import WeeklyPatternField
 
 
-class WeeklyPatternMixin:
-    """Methods of a form holding the ten weekly-pattern checkboxes (see add_pattern_checkboxes)."""
-
-    @property
-    def pattern_fields(self) -> list[Any]:
-        """The ten bound checkboxes, Monday morning first."""
-        return [self[name] for name in PATTERN_FIELDS]
-
-    @property
-    def weekly_pattern(self) -> str:
-        """Pattern string built from the checkboxes."""
-        return build_pattern({name: self[name].data for name in PATTERN_FIELDS})
-
-    def set_pattern(self, pattern: str | None) -> None:
-        """Tick the checkboxes of a stored pattern (ignored when malformed)."""
-        try:
-            slots = parse_pattern(pattern or "")
-        except ValueError:
-            return
-        for name, on in zip(PATTERN_FIELDS, slots, strict=True):
-            self[name].data = on
-
-
-def add_pattern_checkboxes(form_class: type) -> None:
-    """Add the ten weekly-pattern checkboxes to ``form_class`` (after its own fields)."""
-    for index, name in enumerate(PATTERN_FIELDS):
-        setattr(form_class, name, BooleanField(slot_label(index).capitalize()))
-
-
-class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
+class AgreementForm(ConfirmWarningsForm):
     """Create or edit an agreement (the edit form has no request_id: it never changes)."""
 
     version = VersionField()
@@ -71,6 +39,7 @@ class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
         "Second lieu (facultatif)", coerce=int, validate_choice=False, validators=[Optional()]
     )
     days_per_week = FrenchDecimalField("Jours de télétravail par semaine", places=1)
+    weekly_pattern = WeeklyPatternField("Rythme hebdomadaire (facultatif)", places=2)
     start_date = FrenchDateField("Date de début du télétravail")
     end_date = FrenchDateField("Date de fin (facultative)")
     adaptation_months = IntegerField(
@@ -88,6 +57,11 @@ class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
         "Délai de prévenance après la période d'adaptation (jours)",
         validators=[Optional(), NumberRange(0, 365, "Entre 0 et 365 jours.")],
     )
+    reversibility_clause = RadioField(
+        "Après la période d'adaptation (clause de réversibilité)",
+        choices=dict(LABELS["reversibility_clause"]),
+        validate_choice=False,
+    )
     contact_slots = TextAreaField(
         "Plages horaires de joignabilité", validators=[Length(max=1000), no_control_chars]
     )
@@ -96,6 +70,10 @@ class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
     )
     equipment = TextAreaField(
         "Équipements fournis (un par ligne)", validators=[Length(max=4000), no_control_chars]
+    )
+    costs_coverage = TextAreaField(
+        "Autres coûts pris en charge en nature (un par ligne, facultatif)",
+        validators=[Length(max=2000), no_control_chars],
     )
     allowance_scheme = SelectField(
         "Modalité de l'allocation", choices=dict(LABELS["allowance_scheme"])
@@ -114,7 +92,6 @@ class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
     def __init__(self, *args, agreement: Agreement | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
-        self.pattern_errors: list[str] = []
         if agreement is not None:
             del self.request_id  # the request (and the employee) of an agreement never change
 
@@ -124,9 +101,7 @@ class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
         """The dict the agreement services take (0 in a select means « none »)."""
         data: dict[str, Any] = {}
         for name in FIELDS:
-            if name == "weekly_pattern":
-                data[name] = self.weekly_pattern
-            elif name in self:
+            if name in self:
                 data[name] = self[name].data
         for name in ("request_id", "place_id", "second_place_id"):
             if name in data and not data[name]:
@@ -147,19 +122,14 @@ class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
             return None
 
     def apply_rules(self, violations) -> bool:
-        """Show rule violations (beside their fields, pattern ones in its fieldset); True if OK."""
-        pattern = [v for v in violations if v.field == "weekly_pattern"]
+        """Show rule violations beside their fields; True when nothing blocks."""
         kept = []
         for v in violations:
             target = self._fields.get(v.field)
-            if v.field == "weekly_pattern" or (target is not None and target.errors):
+            if target is not None and target.errors and v.field != "weekly_pattern":
                 continue  # the field check already refused it (e.g. an impossible date)
             kept.append(v)
-        accepted = self.accept_violations(pattern + kept)
-        if not accepted:
-            self.pattern_errors = [f"{v.message} ({v.basis})" for v in pattern]
-            self.form_errors[:] = [e for e in self.form_errors if e not in self.pattern_errors]
-        return accepted
+        return self.accept_violations(kept)
 
     def validate(self, extra_validators=None) -> bool:
         """Field checks, then the same rule checks the service runs before saving."""
@@ -171,5 +141,3 @@ class AgreementForm(WeeklyPatternMixin, ConfirmWarningsForm):
         violations = agreement_violations(data, clock.today(), self.agreement)
         return self.apply_rules(violations) and fields_ok
 
-
-add_pattern_checkboxes(AgreementForm)

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
 from hrtele import clock
+from hrtele.agreements.compliance import seat_occupancy
 from hrtele.agreements.forms import AgreementForm
 from hrtele.agreements.services import (
     create_agreement,
@@ -17,10 +18,10 @@ from hrtele.agreements.services import (
     update_agreement,
 )
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
-from hrtele.domain.pattern import describe_pattern, is_valid_pattern
 from hrtele.domain_adapters import employer_policy
 from hrtele.extensions import db
 from hrtele.models import Agreement, Employee, TeleworkRequest
+from hrtele.places.services import place_names
 from hrtele.web.labels import LABELS
 from hrtele.web.pagination import paginate, search_term
 from hrtele.web.saving import save_form
@@ -35,13 +36,6 @@ def optional_url(endpoint: str, **values) -> str | None:
         return url_for(endpoint, **values)
     except BuildError:
         return None
-
-
-def pattern_fr(pattern: str | None) -> str:
-    """French description of a weekly pattern; a volume without fixed days says so."""
-    if not pattern or not is_valid_pattern(pattern) or "1" not in pattern:
-        return "jours non fixés (volume hebdomadaire)"
-    return describe_pattern(pattern)
 
 
 def _render_form(
@@ -77,11 +71,20 @@ def _prefill(form: AgreementForm, req: TeleworkRequest | None) -> None:
         form.allowance_scheme.data = policy.allowance_scheme
         form.allowance_amount.data = policy.allowance_amount
         form.allowance_monthly_cap.data = policy.allowance_monthly_cap
+        form.reversibility_clause.data = policy.reversibility_clause
     if req is not None:
         form.request_id.data = req.id
         form.days_per_week.data = req.wished_days
-        form.set_pattern(req.wished_pattern)
+        form.weekly_pattern.data = req.wished_pattern
         form.place_id.data = req.place_id or 0
+        form.second_place_id.data = req.second_place_id or 0
+
+
+def describe_grid(form: AgreementForm, employee: Employee | None, place, second_place) -> None:
+    """Tell the pattern grid the employee's working week and the names of the places."""
+    if employee is not None:
+        form.weekly_pattern.working_week = employee.working_pattern
+    form.weekly_pattern.place_labels = place_names(place, second_place)
 
 
 @bp.route("/")
@@ -96,7 +99,6 @@ def index():
         page=page,
         status=status,
         statuses=LABELS["agreement_status"],
-        pattern_fr=pattern_fr,
     )
 
 
@@ -117,6 +119,8 @@ def create():
     form.request_id.choices = open_request_choices(req)
     form.place_id.choices = place_choices(employee)
     form.second_place_id.choices = place_choices(employee)
+    if req is not None:
+        describe_grid(form, employee, req.place, req.second_place)
     if form.validate_on_submit():
         saved = save_form(
             form,
@@ -139,8 +143,8 @@ def show(agreement_id: int):
         "agreements/show.html",
         agreement=agreement,
         violations=current_violations(agreement, clock.today()),
+        seats=seat_occupancy(agreement),
         locked=locked_message(agreement),
-        pattern_fr=pattern_fr,
         optional_url=optional_url,
     )
 
@@ -159,7 +163,7 @@ def edit(agreement_id: int):
         form.version.data = agreement.version
         form.place_id.data = agreement.place_id or 0
         form.second_place_id.data = agreement.second_place_id or 0
-        form.set_pattern(agreement.weekly_pattern)
+    describe_grid(form, agreement.employee, agreement.place, agreement.second_place)
     if form.validate_on_submit():
         if save_form(
             form,

@@ -22,9 +22,11 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from hrtele.agreements.compliance import check_stored, other_agreements, place_loads
 from hrtele.audit.service import changed_fields, record_change
 from hrtele.domain import lifecycle
-from hrtele.domain.dates import adaptation_end_date, add_months
+from hrtele.domain.dates import adaptation_end_date, add_months, first_interview_due
+from hrtele.domain.notice import REVERSIBILITY_CLAUSES
 from hrtele.domain.pattern import EMPTY_PATTERN
 from hrtele.domain.rules import (
     BASIS_ADAPTATION,
@@ -32,7 +34,6 @@ from hrtele.domain.rules import (
     BASIS_CONTRACT,
     BASIS_POLICY,
     BASIS_VOLUNTARY,
-    check_activation,
     check_agreement,
 )
 from hrtele.domain.terms import Violation
@@ -62,25 +63,12 @@ from hrtele.web.pagination import like_pattern
 LABEL = "Cet accord"
 BASIS_INTERVIEW = "C. trav. L1222-10 (2012) : entretien annuel"
 
-#: Statuses in which the agreement form may be saved as a plain edit.
-EDITABLE_STATUSES: tuple[str, ...] = (lifecycle.DRAFT, lifecycle.ISSUED)
+#: Statuses in which the agreement form may be saved as a plain edit (domain registry).
+EDITABLE_STATUSES: tuple[str, ...] = tuple(sorted(lifecycle.EDITABLE_STATES))
 #: Statuses from which the lifecycle allows an « avenant modificatif » (event 'amend').
-AMENDABLE_STATUSES: tuple[str, ...] = tuple(
-    state
-    for state in lifecycle.AGREEMENT_STATES
-    if (state, lifecycle.AMEND) in lifecycle.TRANSITIONS
-)
+AMENDABLE_STATUSES: tuple[str, ...] = tuple(sorted(lifecycle.AMENDABLE_STATES))
 #: Agreements still in force or in preparation (not ended, not cancelled).
-LIVE_STATUSES: tuple[str, ...] = (
-    "draft",
-    "issued",
-    "signed",
-    "adaptation",
-    "active",
-    "suspended",
-    "ending",
-    "imposed",
-)
+LIVE_STATUSES: tuple[str, ...] = tuple(sorted(lifecycle.LIVE_STATES))
 
 #: Keys of the data dict the services accept (form field names).
 FIELDS: tuple[str, ...] = (
@@ -94,9 +82,11 @@ FIELDS: tuple[str, ...] = (
     "adaptation_months",
     "notice_days_during_adaptation",
     "notice_days_after_adaptation",
+    "reversibility_clause",
     "contact_slots",
     "time_control",
     "equipment",
+    "costs_coverage",
     "allowance_scheme",
     "allowance_amount",
     "allowance_monthly_cap",
@@ -138,7 +128,11 @@ def list_agreements_stmt(term: str = "", status: str = "") -> Select:
     stmt = (
         select(Agreement)
         .join(Agreement.employee)
-        .options(contains_eager(Agreement.employee), joinedload(Agreement.place))
+        .options(
+            contains_eager(Agreement.employee),
+            joinedload(Agreement.place),
+            joinedload(Agreement.second_place),
+        )
     )
     if status:
         stmt = stmt.where(Agreement.status == status)
@@ -203,20 +197,11 @@ def current_violations(agreement: Agreement, today: date) -> list[Violation] | N
     agreement that is over. Once past drafting, a start date in the past is normal: the
     back-dating warning is dropped (see _drop_backdating).
     """
-    if agreement.kind == "exceptional" or agreement.status in ("ended", "cancelled", "imposed"):
+    if agreement.kind == "exceptional" or agreement.status in (
+        lifecycle.CLOSED_STATES | {lifecycle.IMPOSED}
+    ):
         return None
-    policy = employer_policy()
-    if policy is None:
-        return [_no_policy()]
-    check = check_activation if agreement.status == lifecycle.SIGNED else check_agreement
-    violations = check(
-        agreement_terms(agreement),
-        post_terms(agreement.employee.post),
-        employee_terms(agreement.employee),
-        request_terms(agreement.request),
-        policy_terms(policy),
-        today,
-    )
+    violations = check_stored(agreement, today, activation=agreement.status == lifecycle.SIGNED)
     return _drop_backdating(agreement, violations)
 
 
@@ -237,7 +222,7 @@ def locked_message(agreement: Agreement) -> str | None:
     if agreement.status in EDITABLE_STATUSES:
         return None
     label = LABELS["agreement_status"].get(agreement.status, agreement.status)
-    if agreement.status in ("ended", "cancelled", "imposed"):
+    if agreement.status in lifecycle.CLOSED_STATES | {lifecycle.IMPOSED}:
         return f"Cet accord est « {label} » : il ne peut plus être modifié."
     return (
         f"Cet accord est « {label} » : il ne peut plus être modifié directement. Toute "
@@ -346,25 +331,6 @@ def _reference_checks(
                     BASIS_CONTRACT,
                 )
             )
-    if refs.employee is not None:
-        others = select(Agreement.id, Agreement.status).where(
-            Agreement.employee_id == refs.employee.id,
-            Agreement.status.in_(LIVE_STATUSES),
-            Agreement.request_id.is_distinct_from(refs.request.id if refs.request else None),
-        )
-        if agreement is not None:
-            others = others.where(Agreement.id != agreement.id)
-        row = db.session.execute(others.limit(1)).first()
-        if row is not None:
-            label = LABELS["agreement_status"].get(row.status, row.status)
-            out.append(
-                _warn(
-                    "request_id",
-                    f"Le salarié a déjà un accord en cours (n° {row.id}, « {label} ») : "
-                    "vérifiez qu'il prend fin avant celui-ci.",
-                    BASIS_CONTRACT,
-                )
-            )
     out += _place_checks("place_id", data.get("place_id"), refs.place, refs.employee)
     out += _place_checks(
         "second_place_id", data.get("second_place_id"), refs.second_place, refs.employee
@@ -454,6 +420,11 @@ def prepare(data: dict[str, Any]) -> dict[str, Any]:
         values[key] = values[key] or None
     for key in ("contact_slots", "time_control", "insurance_insurer"):
         values[key] = (values[key] or "").strip()
+    values["costs_coverage"] = "\n".join(
+        line.strip() for line in (values["costs_coverage"] or "").splitlines() if line.strip()
+    )
+    if values["reversibility_clause"] not in REVERSIBILITY_CLAUSES:
+        values["reversibility_clause"] = None
     values["equipment"] = "\n".join(
         line.strip() for line in (values["equipment"] or "").splitlines() if line.strip()
     )
@@ -469,7 +440,10 @@ def prepare(data: dict[str, Any]) -> dict[str, Any]:
         except (OverflowError, ValueError):
             values["adaptation_end_date"] = None
     if values["annual_interview_due_date"] is None and start is not None:
-        values["annual_interview_due_date"] = _safe_add_months(start, 12)
+        try:
+            values["annual_interview_due_date"] = first_interview_due(start)
+        except (OverflowError, ValueError):
+            values["annual_interview_due_date"] = None
     return values
 
 
@@ -529,13 +503,18 @@ def agreement_violations(
         out.append(_no_policy())
     elif refs.employee is not None:
         shadow = SimpleNamespace(**values)
+        own_id = agreement.id if agreement is not None else None
         out += check_agreement(
-            agreement_terms(shadow, place=refs.place),
+            agreement_terms(shadow, place=refs.place, second_place=refs.second_place),
             post_terms(refs.employee.post),
             employee_terms(refs.employee),
             request_terms(refs.request),
             policy_terms(refs.policy),
             today,
+            others=other_agreements(refs.employee.id, own_id),
+            place_loads=place_loads(
+                refs.place, refs.second_place, own_id, values["start_date"], values["end_date"]
+            ),
         )
     out += _attestation_and_interview_checks(values)
     return [Violation(FIELD_MAP.get(v.field, v.field), v.message, v.basis, v.blocking) for v in out]

@@ -46,17 +46,18 @@ from sqlalchemy.exc import IntegrityError
 
 from hrtele.allowances.ceilings import current_ceilings
 from hrtele.audit.service import record
+from hrtele.domain import lifecycle as lc
 from hrtele.domain.allowances import (
     AllowanceTerms,
     MonthlyAllowance,
-    exemption_limit,
-    month_prorata,
     monthly_allowance,
-    split_exempt,
-    teleworked_days,
+    suspended_days,
+    suspension_range,
+    synthetic_pattern,
 )
 from hrtele.domain.ceilings import Ceiling, ceiling_for
-from hrtele.domain.pattern import is_valid_pattern
+from hrtele.domain.notice import last_telework_day
+from hrtele.domain.pattern import has_fixed_days
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import (
@@ -70,8 +71,8 @@ from hrtele.models import (
 )
 from hrtele.web.labels import LABELS
 
-COUNTED_STATUSES = ("adaptation", "active", "suspended", "ending", "ended")
-OPEN_SUSPENSION_STATUSES = ("suspended", "ending", "ended")
+#: Agreements whose telework started at some point: they may owe an allowance for the month.
+COUNTED_STATUSES: tuple[str, ...] = tuple(sorted(lc.STARTED_STATES))
 MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -132,34 +133,9 @@ def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------- terms
 
 
-def synthetic_pattern(days_per_week: Decimal) -> str:
-    """Weekly pattern for an agreement without fixed days: its volume on the first weekdays."""
-    half_days = max(0, min(10, int(Decimal(days_per_week) * 2)))
-    return "1" * half_days + "0" * (10 - half_days)
-
-
 def effective_cap(agreement_cap: Decimal | None, policy_cap: Decimal | None) -> Decimal | None:
     """Monthly cap: the agreement's when set, otherwise the policy's."""
     return agreement_cap if agreement_cap is not None else policy_cap
-
-
-def last_telework_day(end_date: date | None, ending_effective_date: date | None) -> date | None:
-    """Last day of telework: end_date, or the eve of the first day without telework, whichever is first."""
-    candidates = [d for d in (end_date,) if d is not None]
-    if ending_effective_date is not None:
-        candidates.append(ending_effective_date - timedelta(days=1))
-    return min(candidates) if candidates else None
-
-
-def suspension_range(status: str, start: date | None, end: date | None) -> tuple[date, date] | None:
-    """Suspended days [start, end] (open end only while the agreement stays suspended/ending/ended)."""
-    if start is None:
-        return None
-    if end is None:
-        if status not in OPEN_SUSPENSION_STATUSES:
-            return None
-        end = date.max
-    return (start, end) if end >= start else None
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -170,57 +146,6 @@ def _scale(value: Decimal, factor: Fraction) -> Decimal:
     """value × factor rounded once to the cent (same rule as the domain)."""
     with localcontext(_CONTEXT):
         return _cents(value * factor.numerator / factor.denominator)
-
-
-def month_allowance(
-    terms: AllowanceTerms,
-    year: int,
-    month: int,
-    absences: frozenset[date],
-    suspension: tuple[date, date] | None,
-    ceilings: tuple[Ceiling, ...],
-) -> MonthlyAllowance:
-    """The month's allowance of one agreement, with suspension days removed like days outside it.
-
-    Without a suspension overlapping the month this is exactly domain.monthly_allowance.
-    """
-    first, last = month_bounds(year, month)
-    end = terms.end_date
-    lo, hi = max(first, terms.start_date), min(last, end or last)
-    suspended: set[date] = set()
-    if suspension is not None and lo <= hi:
-        s_lo, s_hi = max(lo, suspension[0]), min(hi, suspension[1])
-        day = s_lo
-        while day <= s_hi:
-            suspended.add(day)
-            day += timedelta(days=1)
-    if not suspended:
-        return monthly_allowance(terms, year, month, absences, ceilings)
-
-    weekly = terms.weekly_days
-    days = teleworked_days(terms.weekly_pattern, terms.start_date, end, year, month,
-                           absences | suspended)
-    prorata = month_prorata(terms.start_date, end, year, month) - Fraction(
-        len(suspended), calendar.monthrange(year, month)[1]
-    )
-    if terms.scheme == "flat_monthly":
-        gross = _scale(terms.amount, prorata)
-    elif terms.scheme == "per_weekly_day":
-        gross = _scale(terms.amount * weekly, prorata)
-    elif terms.scheme == "per_day":
-        gross = _cents(terms.amount * days)
-    elif terms.scheme == "one_off":
-        start = terms.start_date
-        gross = _cents(terms.amount) if (year, month) == (start.year, start.month) else _ZERO
-    else:
-        gross = _ZERO
-    if terms.monthly_cap is not None:
-        gross = min(gross, _cents(terms.monthly_cap))
-    ceiling = ceiling_for((year, month), ceilings)
-    _, label = exemption_limit(terms.scheme, weekly, days, ceiling, prorata)
-    exempt, excess = split_exempt(gross, terms.scheme, weekly, days, ceiling, prorata)
-    return MonthlyAllowance(year=year, month=month, days_teleworked=days, scheme=terms.scheme,
-                            amount=gross, exempt=exempt, excess=excess, ceiling_label=label)
 
 
 # --------------------------------------------------------------------------- month rows
@@ -394,7 +319,7 @@ def compute_month(year: int, month: int) -> PayrollMonth:
         pattern = r.weekly_pattern
         valid = valid_patterns.get(pattern)
         if valid is None:
-            valid = valid_patterns[pattern] = is_valid_pattern(pattern) and "1" in pattern
+            valid = valid_patterns[pattern] = has_fixed_days(pattern)
         if not valid:
             pattern = synthetic_pattern(r.days_per_week or Decimal(0))
             notes.append("rythme sans jours fixes : jours estimés à partir du volume hebdomadaire")
@@ -409,13 +334,14 @@ def compute_month(year: int, month: int) -> PayrollMonth:
         if start < first:
             start = first - timedelta(days=1) if r.allowance_scheme == "one_off" else first
         month_end = None if end is None or end >= last else end
-        suspension = suspension_range(r.status, r.suspension_start_date, r.suspension_end_date)
-        if suspension is not None:
-            s_lo, s_hi = max(suspension[0], first), min(suspension[1], last)
-            suspension = (s_lo, s_hi) if s_lo <= s_hi else None
+        suspended = suspended_days(
+            suspension_range(r.status, r.suspension_start_date, r.suspension_end_date),
+            year,
+            month,
+        )
         employee_absences = absences.get(r.employee_id, frozenset())
         key = (r.allowance_scheme, r.allowance_amount, r.allowance_monthly_cap, pattern, start,
-               month_end, employee_absences, suspension)
+               month_end, employee_absences, suspended)
         result = cache.get(key)
         if result is None:
             try:
@@ -431,8 +357,9 @@ def compute_month(year: int, month: int) -> PayrollMonth:
                     start_date=start,
                     end_date=month_end,
                 )
-                result = month_allowance(terms, year, month, employee_absences, suspension,
-                                         ceilings)
+                result = monthly_allowance(
+                    terms, year, month, employee_absences, ceilings, suspended=suspended
+                )
             except ValueError as exc:
                 result = str(exc)
             cache[key] = result

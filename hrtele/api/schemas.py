@@ -15,11 +15,20 @@ from hrtele.api.fields import (
     UtcDateTime,
 )
 from hrtele.api.paging import page_schema
+from hrtele.api.patterns import worked_half_days
+from hrtele.domain.notice import REVERSIBILITY_CLAUSES
 from hrtele.domain.pattern import SLOT_NAMES
 
 
 def _d(text: str, **extra) -> dict:
     return {"description": text, **extra}
+
+
+class WorkedHalfDays(List):
+    """The employee's working week (stored string) as the list of worked half-days."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return worked_half_days(value)
 
 
 class TimestampsMixin:
@@ -44,6 +53,11 @@ class EmployeeSchema(TimestampsMixin, FrenchSchema):
     hire_date = Date(allow_none=True)
     contract_date = Date(allow_none=True)
     working_time_rate = Int(metadata=_d("Taux d'activité en % (100 = temps plein)."))
+    working_half_days = WorkedHalfDays(Str(metadata={"enum": list(SLOT_NAMES)}),
+                                       attribute="working_pattern", metadata=_d(
+        "Demi-journées travaillées selon le contrat (« mon_am » = lundi matin), du lundi au "
+        "dimanche."))
+    working_hours = Str(metadata=_d("Horaires de travail (vide : ceux de la politique)."))
     home_address = Str()
     commute_km = JsonNumber(metadata=_d("Distance domicile-travail, aller (km)."))
     commute_mode = Str(metadata=_d("Code du mode de transport."))
@@ -139,8 +153,13 @@ class AgreementSchema(TimestampsMixin, FrenchSchema):
     adaptation_end_date = Date(allow_none=True)
     notice_days_during_adaptation = Int(allow_none=True)
     notice_days_after_adaptation = Int(allow_none=True)
+    reversibility_clause = Str(metadata=_d(
+        "Après la période d'adaptation : notice (chaque partie peut y mettre fin avec le délai "
+        "de prévenance) ou mutual (d'un commun accord seulement).",
+        enum=list(REVERSIBILITY_CLAUSES)))
     contact_slots = Str(metadata=_d("Plages horaires de joignabilité."))
     time_control = Str(metadata=_d("Modalités de contrôle du temps de travail."))
+    costs_coverage = Str(metadata=_d("Frais pris en charge en nature (ligne internet…)."))
     allowance_scheme = Str()
     allowance_amount = Money(metadata=_d("Montant (euros, deux décimales)."))
     allowance_monthly_cap = Money(allow_none=True,

@@ -85,12 +85,19 @@ def demo_data_command(if_empty: bool, today: date | None, seed: int) -> None:
         from hrtele.documents.demo import issue_demo_documents
 
         documents = issue_demo_documents(summary.today)
+        from hrtele.signatures.services import prepare_demo_signing
+
+        signing = prepare_demo_signing(
+            summary.employer_name,
+            [a.email for a in summary.accounts if a.role == "hr"][:1],
+        )
         db.session.commit()
     except BusinessRuleError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     click.echo("\n".join(report(summary)))
     click.echo("\n".join(documents.report()))
+    click.echo("\n".join(signing))
 
 
 commands = [demo_data_command]

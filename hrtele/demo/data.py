@@ -41,6 +41,10 @@ POLICY = {
     "allowance_scheme": "per_weekly_day",
     "allowance_amount": Decimal("10.00"),
     "allowance_monthly_cap": None,
+    "costs_coverage": (
+        "Assistance informatique à distance du service des systèmes d'information\n"
+        "Surcoût éventuel de l'assurance habitation, sur justificatif"
+    ),
     "insurance_required": True,
     "electrical_statement_required": True,
 }

@@ -25,15 +25,19 @@ from hrtele.demo import data
 from hrtele.demo.data import DEFAULT_SEED, DemoAccount, PostSpec, TownSpec
 from hrtele.domain import lifecycle as lc
 from hrtele.domain.dates import (
-    PHASE_ADAPTATION,
-    PHASE_AFTER_ADAPTATION,
     adaptation_end_date,
     add_months,
     annual_interview_due_dates,
-    effective_end_date,
     format_date_fr,
 )
-from hrtele.domain.pattern import describe_pattern
+from hrtele.domain.notice import PHASE_ADAPTATION, PHASE_AFTER_ADAPTATION
+from hrtele.domain.notice import earliest_end as effective_end_date
+from hrtele.domain.pattern import (
+    EMPTY_PATTERN,
+    SLOTS_PER_WEEK,
+    STANDARD_WORKING_WEEK,
+    describe_pattern,
+)
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import (
@@ -209,6 +213,7 @@ class _Builder:
         self.posts: dict[str, Post] = {}
         self.telecentres: dict[str, Place] = {}
         self.people: list[_Person] = []
+        self._weekend_worker = False
         self.named: dict[str, _Person] = {}
         self.hr_users: list[User] = []
         self.serial = 0
@@ -456,14 +461,14 @@ class _Builder:
             person.busy = True
         self._agreement(julie, _Plan(lc.ACTIVE, place="home+tc", days=Decimal("2"),
                                      start=self._months_ago_first(20), allowance="per_weekly_day",
-                                     extras={"pattern": "0011001100"}))
+                                     extras={"pattern": "00110011000000"}))
         self._agreement(thomas, _Plan(lc.ADAPTATION, days=Decimal("1.5"),
                                       start=_monday_on_or_before(today - timedelta(days=40)),
-                                      extras={"pattern": "0011001000"}))
+                                      extras={"pattern": "00110010000000"}))
         self._agreement(sophie, _Plan(lc.ACTIVE, place="tc", days=Decimal("1"),
                                       start=self._months_ago_first(26), overdue=True,
-                                      extras={"pattern": "0000110000"}))
-        self._request_only(marc, "pending", days=Decimal("1"), pattern="0000000011",
+                                      extras={"pattern": "00001100000000"}))
+        self._request_only(marc, "pending", days=Decimal("1"), pattern="00000000110000",
                            request_date=_monday_on_or_before(today - timedelta(days=6)))
 
         # Telework imposed at the flooded Saint-Girons site, and a past snow episode.
@@ -537,12 +542,12 @@ class _Builder:
 
         # Requests without an agreement (yet).
         accepted = self._take(pool)
-        self._request_only(accepted, "accepted", days=Decimal("1"), pattern="1100000000",
+        self._request_only(accepted, "accepted", days=Decimal("1"), pattern="11000000000000",
                            request_date=today - timedelta(days=rng.randint(14, 20)),
                            decided_days_ago=rng.randint(1, 4))
-        for pattern, days, tc in (("0000001100", Decimal("1"), False),
-                                  ("0011000010", Decimal("1.5"), False),
-                                  ("0000000011", Decimal("1"), True)):
+        for pattern, days, tc in (("00000011000000", Decimal("1"), False),
+                                  ("00110000100000", Decimal("1.5"), False),
+                                  ("00000000110000", Decimal("1"), True)):
             try:
                 person = self._take(pool, telecentre=tc)
             except _PoolExhausted:  # nobody left near a télécentre: a request to work at home
@@ -554,7 +559,7 @@ class _Builder:
         recent.sort(key=lambda p: p.employee.personnel_number)
         newcomer, refused_newcomer = recent[0], recent[1]
         newcomer.busy = refused_newcomer.busy = True
-        self._request_only(newcomer, "pending", days=Decimal("1"), pattern="0000110000",
+        self._request_only(newcomer, "pending", days=Decimal("1"), pattern="00001100000000",
                            request_date=today - timedelta(days=rng.randint(2, 10)))
         self._refused(refused_newcomer, "seniority")
         self._refused(self._take(pool), "service")
@@ -570,7 +575,7 @@ class _Builder:
         for person in rng.sample(others, 3):
             person.busy = True
             asked_days_ago = rng.randint(30, 200)
-            self._request_only(person, "withdrawn", days=Decimal("1"), pattern="0000000011",
+            self._request_only(person, "withdrawn", days=Decimal("1"), pattern="00000000110000",
                                request_date=today - timedelta(days=asked_days_ago),
                                decided_days_ago=asked_days_ago - rng.randint(3, 20))
         self._priority_informations()
@@ -651,7 +656,7 @@ class _Builder:
         return self.rng.choice(options + [options[-1]])
 
     def _pattern_for(self, days: Decimal) -> str:
-        slots = ["0"] * 10
+        slots = ["0"] * SLOTS_PER_WEEK
         full = int(days)
         half = days - full == _HALF
         weekdays = self.rng.sample(range(5), full + (1 if half else 0))
@@ -660,6 +665,31 @@ class _Builder:
         if half:
             slots[2 * weekdays[-1] + self.rng.randint(0, 1)] = "1"
         return "".join(slots)
+
+    def _working_week(self, person: _Person, pattern: str) -> None:
+        """Part-time employees work fewer half-days; one full-timer works Tuesday to Saturday.
+
+        Chosen without drawing from the random generator (the rest of the demo stays the same)
+        and never on a half-day this agreement teleworks.
+        """
+        employee = person.employee
+        if employee.working_pattern != STANDARD_WORKING_WEEK:
+            return
+        rate = employee.working_time_rate or 100
+        if rate >= 100:
+            if not self._weekend_worker and pattern[:2] == "00" and pattern != EMPTY_PATTERN:
+                employee.working_pattern = "00111111111100"
+                self._weekend_worker = True
+            return
+        off = int((Decimal(100 - rate) / Decimal(10)).to_integral_value())  # half-days off
+        slots = list(STANDARD_WORKING_WEEK)
+        for index in range(9, -1, -1):  # from Friday afternoon backwards
+            if off == 0:
+                break
+            if pattern[index] == "0":
+                slots[index] = "0"
+                off -= 1
+        employee.working_pattern = "".join(slots)
 
     def _allowance(self, scheme: str) -> tuple[Decimal, Decimal | None]:
         return {
@@ -677,17 +707,21 @@ class _Builder:
         dates = self._dates(start)
         days = plan.days or self._days_for(person)
         pattern = plan.extras.get("pattern") or (
-            "0" * 10 if plan.volume_only else self._pattern_for(days)
+            EMPTY_PATTERN if plan.volume_only else self._pattern_for(days)
         )
         telecentre = (self.telecentres[person.town.telecentre]
                       if person.town.telecentre else None)
         home = self._home(person) if plan.place != "tc" else None
         main_place = home if home is not None else telecentre
         second_place = telecentre if plan.place == "home+tc" else None
+        if second_place is not None:
+            pattern = _last_day_at_second_place(pattern)
+        self._working_week(person, pattern)
         wished_place = main_place
         request = self._request(person, "accepted", days=days, pattern=pattern,
                                 place=wished_place, request_date=dates.request,
                                 decision_date=dates.decision)
+        request.second_place = second_place
         scheme = plan.allowance or rng.choice(("per_weekly_day",) * 4 + ("per_day", "flat_monthly"))
         amount, cap = self._allowance(scheme)
         adaptation_months = data.POLICY["adaptation_months"]
@@ -709,6 +743,7 @@ class _Builder:
             adaptation_end_date=adaptation_end_date(start, adaptation_months),
             notice_days_during_adaptation=data.POLICY["notice_days_during_adaptation"],
             notice_days_after_adaptation=data.POLICY["notice_days_after_adaptation"],
+            reversibility_clause="notice",
             contact_slots=rng.choice(data.CONTACT_SLOTS),
             time_control=data.POLICY["default_time_control"],
             equipment=rng.choice(data.EQUIPMENT_TEXTS),
@@ -962,7 +997,7 @@ class _Builder:
         d = max(first, agreement.start_date)
         while d < self.today.replace(day=1):
             weekday = d.weekday()
-            if weekday < 5 and "1" in agreement.weekly_pattern[2 * weekday:2 * weekday + 2]:
+            if agreement.weekly_pattern[2 * weekday:2 * weekday + 2] != "00":
                 days.append(d)
             d += _DAY
         for day in self.rng.sample(days, min(2, len(days))):
@@ -998,7 +1033,7 @@ class _Builder:
         agreement = Agreement(
             employee_id=person.employee.id, kind="exceptional",
             status=lc.ENDED if ended else lc.IMPOSED, place=self._home(person),
-            days_per_week=Decimal("5"), weekly_pattern="1" * 10, start_date=start,
+            days_per_week=Decimal("5"), weekly_pattern="1" * 10 + "0000", start_date=start,
             end_date=end, adaptation_months=0, adaptation_end_date=None,
             contact_slots=data.POLICY["default_contact_slots"],
             time_control=data.POLICY["default_time_control"],
@@ -1091,7 +1126,7 @@ class _Builder:
         request_date = self.today - timedelta(days=self.rng.randint(20, 90))
         if why == "seniority":
             request_date = max(request_date, employee.hire_date + timedelta(days=15))
-        self._request_only(person, "refused", days=Decimal("2"), pattern="1100000011",
+        self._request_only(person, "refused", days=Decimal("2"), pattern="11000000110000",
                            request_date=min(request_date, self.today - timedelta(days=2)),
                            decided_days_ago=self.rng.randint(1, 15), refusal_reason=reason)
 
@@ -1148,3 +1183,16 @@ class _Builder:
             agreements={s: agreements.get(s, 0) for s in AGREEMENT_STATUSES},
             accounts=data.DEMO_ACCOUNTS,
         )
+
+
+def _last_day_at_second_place(pattern: str) -> str:
+    """Home plus a third place: the last teleworked day of the week is at the third place."""
+    days = [d for d in range(SLOTS_PER_WEEK // 2) if pattern[2 * d:2 * d + 2] != "00"]
+    if len(days) < 2:
+        return pattern
+    last = days[-1]
+    slots = list(pattern)
+    for index in (2 * last, 2 * last + 1):
+        if slots[index] != "0":
+            slots[index] = "2"
+    return "".join(slots)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hrtele.domain import dates as domain_dates
+from hrtele.domain import notice as domain_notice
 from hrtele.domain.dates import format_euros
 from hrtele.domain.holidays import is_public_holiday
 from hrtele.domain.pattern import (
@@ -23,11 +24,17 @@ from hrtele.domain.pattern import (
     SLOTS_PER_DAY,
     WEEKDAYS_FR,
     describe_pattern,
+    describe_working_week,
+    has_fixed_days,
     has_half_days,
     is_valid_pattern,
+    is_valid_working_week,
     parse_pattern,
+    place_codes_used,
 )
-from hrtele.domain_adapters import employer_policy
+from hrtele.domain.pattern import worked_days as domain_pattern_worked_days
+from hrtele.domain.rules import min_onsite_days
+from hrtele.domain_adapters import employee_terms, employer_policy, policy_terms
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import (
@@ -96,6 +103,7 @@ _MONTHS_FR = (
 )  # fmt: skip
 _POSTCODE_CITY = re.compile(r"\b\d{5}\s+(?P<city>[^,\n]+?)\s*$")
 _DEFAULT_SCHEDULE = "horaires collectifs en vigueur dans l'établissement pour son poste"
+NBSP = "\u00a0"
 
 
 # --------------------------------------------------------------------------- references
@@ -182,18 +190,35 @@ def snapshot_error(what: str, error: Exception) -> BusinessRuleError:
     return BusinessRuleError(f"{what} ne peut pas être établi(e) : {error}")
 
 
-def weekly_days(pattern: str | None) -> tuple[TeleworkDay, ...]:
-    """Weekly pattern ('1100000000' ...) as TeleworkDay items; () for a volume without fixed days."""
+def weekly_days(
+    pattern: str | None, place_names: dict[int, str] | None = None
+) -> tuple[TeleworkDay, ...]:
+    """Weekly pattern as TeleworkDay items; () for a volume without fixed days.
+
+    With ``place_names`` (place code -> printed name) and a pattern using several places, each
+    half-day says where it is teleworked (a day split between two places gives two items).
+    """
     if not pattern or not is_valid_pattern(pattern):
         return ()
-    slots = parse_pattern(pattern)
+    codes = parse_pattern(pattern)
+    several = place_names is not None and len(place_codes_used(pattern)) > 1
     out = []
     for index, weekday in enumerate(WEEKDAYS_FR):
-        morning, afternoon = slots[index * SLOTS_PER_DAY], slots[index * SLOTS_PER_DAY + 1]
-        if morning and afternoon:
-            out.append(TeleworkDay(weekday=weekday, part="journée"))
-        elif morning or afternoon:
-            out.append(TeleworkDay(weekday=weekday, part=HALF_DAYS_FR[0 if morning else 1]))
+        morning, afternoon = codes[index * SLOTS_PER_DAY], codes[index * SLOTS_PER_DAY + 1]
+        if not several:
+            if morning and afternoon:
+                out.append(TeleworkDay(weekday=weekday, part="journée"))
+            elif morning or afternoon:
+                out.append(TeleworkDay(weekday=weekday, part=HALF_DAYS_FR[0 if morning else 1]))
+            continue
+        if morning and morning == afternoon:
+            out.append(TeleworkDay(weekday=weekday, part="journée", place=place_names[morning]))
+            continue
+        for half, code in enumerate((morning, afternoon)):
+            if code:
+                out.append(
+                    TeleworkDay(weekday=weekday, part=HALF_DAYS_FR[half], place=place_names[code])
+                )
     return tuple(out)
 
 
@@ -360,6 +385,17 @@ def _place(row: PlaceRow, employee: Employee) -> Place:
     return Place(kind="third_place", name=name, address=_one_line(row.address))
 
 
+def _place_names(places: tuple[Place, ...], agreement: Agreement) -> dict[int, str]:
+    """Place code (1, 2) -> short printed name: « domicile », or the third place's name."""
+    names: dict[int, str] = {}
+    rows = [row for row in (agreement.place, agreement.second_place) if row is not None]
+    for code, place in zip((1, 2), places, strict=False):
+        names[code] = "domicile" if place.kind == "home" else (place.name or "tiers-lieu")
+    if len(rows) == 2 and names.get(1) == names.get(2):
+        names = {1: f"{names[1]} (lieu 1)", 2: f"{names[2]} (lieu 2)"}
+    return names
+
+
 def _places(agreement: Agreement) -> tuple[Place, ...]:
     rows = [row for row in (agreement.place, agreement.second_place) if row is not None]
     if not rows:
@@ -394,9 +430,17 @@ def _equipment_label(row: EquipmentItem) -> str:
     return f"{row.item_type.strip()} (n° de série {serial})" if serial else row.item_type.strip()
 
 
-def _onsite_min_days(days: Decimal, policy: Policy | None) -> int:
-    wanted = Decimal(policy.min_onsite_days_per_week) if policy is not None else Decimal(3)
-    return max(0, int(min(wanted, Decimal(5) - Decimal(days))))
+def _onsite_min_days(days: Decimal, employee: Employee, policy: Policy | None) -> str:
+    """Days on site per week the amendment prints: the policy's minimum for this employee
+    (pro-rated for part time), never more than the days left after telework."""
+    terms = employee_terms(employee)
+    minimum = min_onsite_days(policy_terms(policy), terms)
+    worked = (
+        domain_pattern_worked_days(terms.working_week)
+        if is_valid_working_week(terms.working_week)
+        else Decimal(5)
+    )
+    return _number_fr(max(Decimal(0), min(minimum, worked - Decimal(days))))
 
 
 def _request_info(agreement: Agreement) -> RequestInfo:
@@ -440,13 +484,21 @@ def build_amendment(agreement: Agreement, *, version: int, issue_date: date) -> 
         )
     during = agreement.notice_days_during_adaptation
     after = agreement.notice_days_after_adaptation
-    if policy is not None:
-        during = policy.notice_days_during_adaptation if during is None else during
-        after = policy.notice_days_after_adaptation if after is None else after
     if during is None or after is None:
-        raise BusinessRuleError("Les délais de prévenance de l'accord ne sont pas renseignés.")
+        raise BusinessRuleError(
+            "Les délais de prévenance de l'accord ne sont pas renseignés : l'avenant doit les "
+            "fixer (ANI du 19 juillet 2005, art. 2 et 3)."
+        )
+    clause = agreement.reversibility_clause
+    if clause not in domain_notice.REVERSIBILITY_CLAUSES:
+        raise BusinessRuleError(
+            "La clause de réversibilité de l'accord n'est pas renseignée : indiquez si, après la "
+            "période d'adaptation, chacune des parties peut mettre fin au télétravail avec "
+            "préavis ou seulement d'un commun accord."
+        )
     days = Decimal(agreement.days_per_week)
     pattern = agreement.weekly_pattern or ""
+    places = _places(agreement)
     eligibility = (
         f"Le poste de {post.title.strip()} (code {post.code}) est identifié comme télétravaillable"
     )
@@ -464,9 +516,9 @@ def build_amendment(agreement: Agreement, *, version: int, issue_date: date) -> 
         )
     else:
         renewal = "Les modalités du télétravail sont réexaminées lors de chaque entretien annuel."
-    interview = agreement.annual_interview_due_date or domain_dates.add_months(
-        agreement.start_date, 12
-    )
+    # The first annual interview is due one year after the start (L1222-10 4°, 2012); the date
+    # is fixed in the amendment when it is issued.
+    interview = domain_dates.first_interview_due(agreement.start_date)
     employer_row, _ = _employer_row()
     charter = (employer_row.it_charter_ref or "").strip() or "version en vigueur"
     try:
@@ -481,13 +533,13 @@ def build_amendment(agreement: Agreement, *, version: int, issue_date: date) -> 
             eligibility_statement=eligibility,
             teleworked_tasks=tasks,
             days_per_week=_number_fr(days),
-            weekly_pattern=weekly_days(pattern),
+            weekly_pattern=weekly_days(pattern, _place_names(places, agreement)),
             half_days=bool(
                 (is_valid_pattern(pattern) and has_half_days(pattern))
                 or days != days.to_integral_value()
             ),
-            onsite_min_days=_onsite_min_days(days, policy),
-            places=_places(agreement),
+            onsite_min_days=_onsite_min_days(days, employee, policy),
+            places=places,
             start_date=agreement.start_date.isoformat(),
             end_date=agreement.end_date.isoformat() if agreement.end_date else None,
             renewal=renewal,
@@ -506,6 +558,12 @@ def build_amendment(agreement: Agreement, *, version: int, issue_date: date) -> 
             it_charter_ref=charter,
             annual_interview_first_date=interview.isoformat(),
             place_of_signature=_place_of_signature(establishment, employer),
+            reversibility_clause=clause,
+            working_week=describe_working_week(employee.working_pattern)
+            if is_valid_working_week(employee.working_pattern)
+            else None,
+            costs_coverage=_lines(agreement.costs_coverage)
+            or _lines(policy.costs_coverage if policy is not None else ""),
         )
     except (ValueError, TypeError) as error:
         raise snapshot_error("L'avenant", error) from error
@@ -514,27 +572,19 @@ def build_amendment(agreement: Agreement, *, version: int, issue_date: date) -> 
 # --------------------------------------------------------------------------- notice
 
 
-def _phase(agreement: Agreement, notified: date) -> str:
-    """Phase of the notice: the one recorded with it, else adaptation end date vs notification."""
-    if agreement.ending_phase in ("adaptation", "after_adaptation"):
-        return agreement.ending_phase
-    end = agreement.adaptation_end_date
-    if end is None and agreement.start_date is not None and agreement.adaptation_months:
-        end = domain_dates.adaptation_end_date(agreement.start_date, agreement.adaptation_months)
-    return "adaptation" if end is not None and notified <= end else "after_adaptation"
+def _phase_and_days(agreement: Agreement, notified: date) -> tuple[str, int]:
+    """Phase and delay of the notice: those recorded when the end was notified (computed then
+    by hrtele.domain.notice), else what the domain answers for the notification date."""
+    from hrtele.lifecycle.services import end_terms_for
 
-
-def _notice_days(agreement: Agreement, phase: str) -> int:
-    if agreement.ending_notice_days is not None:
-        return agreement.ending_notice_days
-    policy = employer_policy()
-    during = agreement.notice_days_during_adaptation
-    after = agreement.notice_days_after_adaptation
-    if during is None:
-        during = policy.notice_days_during_adaptation if policy is not None else 0
-    if after is None:
-        after = policy.notice_days_after_adaptation if policy is not None else 0
-    return during if phase == "adaptation" else after
+    terms = end_terms_for(agreement, notified)
+    phase = agreement.ending_phase if agreement.ending_phase in domain_notice.PHASES else terms.phase
+    days = (
+        agreement.ending_notice_days
+        if agreement.ending_notice_days is not None
+        else terms.notice_days
+    )
+    return phase, days
 
 
 def _manager(employee: Employee) -> str:
@@ -600,11 +650,18 @@ def _allowance_end(agreement: Agreement, effective: date) -> str:
             f"aucune allocation de télétravail n'est due à compter du {when}."
         )
     label = ALLOWANCE_LABELS[scheme]
-    month = f"{_MONTHS_FR[effective.month - 1]} {effective.year}"
+    # The last month with telework is the month of the eve of the effective end date.
+    last_day = effective - timedelta(days=1)
+    month = f"{_MONTHS_FR[last_day.month - 1]}{NBSP}{last_day.year}"
     if scheme == "per_day":
         return (
             f"l'{label} cesse d'être due à compter du {when} ; seuls les jours de télétravail "
             f"accomplis jusqu'à cette date sont indemnisés au titre du mois de {month}."
+        )
+    if (last_day + timedelta(days=1)).day == 1:
+        return (
+            f"l'{label} cesse d'être due à compter du {when} ; celle du mois de {month} est "
+            "versée en entier."
         )
     return (
         f"l'{label} cesse d'être due à compter du {when} ; celle du mois de {month} est versée "
@@ -646,8 +703,7 @@ def build_notice(agreement: Agreement, *, number: int, issue_date: date) -> Noti
     establishment = _establishment_info(employee, employer)
     notified = agreement.ending_notification_date
     effective = agreement.ending_effective_date
-    phase = _phase(agreement, notified)
-    notice_days = _notice_days(agreement, phase)
+    phase, notice_days = _phase_and_days(agreement, notified)
     amendment_ref, amendment_date = latest_amendment_facts(agreement)
     method = NOTIFICATION_METHODS.get(agreement.ending_method or "", "LRAR")
     details = _one_line(agreement.ending_return_arrangements) or None
@@ -670,7 +726,8 @@ def build_notice(agreement: Agreement, *, number: int, issue_date: date) -> Noti
                 site_address=establishment.address,
                 schedule=_DEFAULT_SCHEDULE,
                 manager=_manager(employee),
-                resumption_date=_next_working_day(effective).isoformat(),
+                # One return date: the first day without telework is the first day on site.
+                resumption_date=effective.isoformat(),
                 details=_sentence(details) if details else None,
             ),
             vacant_posts=_vacant_posts(employee),
@@ -695,8 +752,10 @@ def build_notice(agreement: Agreement, *, number: int, issue_date: date) -> Noti
 def _wished_days(req: TeleworkRequest) -> str:
     text = f"{days_text(Decimal(req.wished_days))} par semaine"
     pattern = req.wished_pattern or ""
-    if is_valid_pattern(pattern) and "1" in pattern:
-        text += f" ({describe_pattern(pattern)})"
+    if has_fixed_days(pattern):
+        from hrtele.places.services import place_names
+
+        text += f" ({describe_pattern(pattern, place_names(req.place, req.second_place))})"
     return text
 
 

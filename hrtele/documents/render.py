@@ -173,7 +173,8 @@ def date_fr(value: str | date | None, style: str = "short") -> str:
         return day.strftime("%d/%m/%Y")
     if style == "long":
         number = "1er" if day.day == 1 else str(day.day)
-        return f"{number} {_MONTHS_FR[day.month - 1]} {day.year}"
+        # No line break between the day and its month, nor the month and its year.
+        return f"{number}\u00a0{_MONTHS_FR[day.month - 1]}\u00a0{day.year}"
     raise ValueError(f"date_fr : style inconnu {style!r}")
 
 
@@ -181,7 +182,7 @@ def days_fr(value: str | int) -> str:
     """Number of days with the French plural: « 1 jour », « 1,5 jour », « 2 jours »."""
     text = str(value)
     number = float(text.replace(",", "."))
-    return f"{text} {'jour' if number < 2 else 'jours'}"
+    return f"{text}\u00a0{'jour' if number < 2 else 'jours'}"
 
 
 def salutation_fr(civility: str | None) -> str:

@@ -26,21 +26,15 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
+from hrtele.agreements.compliance import check_stored
 from hrtele.audit.service import record, record_change
 from hrtele.documents import builders
 from hrtele.documents.render import TEMPLATE_VERSION, render_pdf
 from hrtele.documents.snapshots import Snapshot, snapshot_from_json, snapshot_json
-from hrtele.domain import lifecycle
-from hrtele.domain.rules import check_agreement
+from hrtele.domain import document_kinds, lifecycle
 from hrtele.domain.terms import Violation
 from hrtele.domain_adapters import (
     RuleViolations,
-    agreement_terms,
-    employee_terms,
-    employer_policy,
-    policy_terms,
-    post_terms,
-    request_terms,
 )
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
@@ -90,20 +84,15 @@ AMENDMENT_STATUSES: dict[str, str] = {
     lifecycle.ISSUED: lifecycle.REISSUE,
 }
 #: Running statuses in which an « avenant modificatif » (amend / renew) is issued as version n+1.
-AMENDED_STATUSES: tuple[str, ...] = (lifecycle.ADAPTATION, lifecycle.ACTIVE, lifecycle.SUSPENDED)
+AMENDED_STATUSES: frozenset[str] = document_kinds.AMENDMENT_REVISION_STATES
 #: Statuses in which the end-of-telework notice can be issued.
-NOTICE_STATUSES: tuple[str, ...] = (lifecycle.ENDING, lifecycle.ENDED)
+NOTICE_STATUSES: frozenset[str] = document_kinds.NOTICE_STATES
 #: Statuses whose agreements necessarily had an amendment (used to record past amendments).
-AMENDMENT_IMPLIED_STATUSES: tuple[str, ...] = (
-    lifecycle.ISSUED, lifecycle.SIGNED, lifecycle.ADAPTATION, lifecycle.ACTIVE,
-    lifecycle.SUSPENDED, lifecycle.ENDING, lifecycle.ENDED,
-)  # fmt: skip
+AMENDMENT_IMPLIED_STATUSES: frozenset[str] = document_kinds.AMENDMENT_IMPLIED_STATES
 
 #: Download file name prefix per kind.
 DOWNLOAD_NAMES: dict[str, str] = {
-    "amendment": "avenant-teletravail",
-    "reversibility_notice": "notification-fin-teletravail",
-    "refusal_letter": "refus-teletravail",
+    code: kind.download_name for code, kind in document_kinds.DOCUMENT_KINDS.items()
 }
 
 _DUPLICATE = (
@@ -121,25 +110,7 @@ _EOF_WINDOW = 2048
 
 def amendment_violations(agreement: Agreement, today: date) -> list[Violation]:
     """Rules-engine verdict on the agreement as the amendment would print it."""
-    policy = employer_policy()
-    if policy is None:
-        return [
-            Violation(
-                field="",
-                message="La politique de télétravail de l'employeur n'est pas renseignée : "
-                "aucun avenant ne peut être émis.",
-                basis="Politique de l'employeur",
-                blocking=True,
-            )
-        ]
-    return check_agreement(
-        agreement_terms(agreement),
-        post_terms(agreement.employee.post),
-        employee_terms(agreement.employee),
-        request_terms(agreement.request),
-        policy_terms(policy),
-        today,
-    )
+    return check_stored(agreement, today)
 
 
 @dataclass(frozen=True)
@@ -374,9 +345,8 @@ def record_existing_amendment(
 
 
 def _notice_issue_date(agreement: Agreement, today: date) -> date:
-    """The notice letter is dated the day it is notified (never in the future)."""
-    notified = agreement.ending_notification_date
-    return min(notified, today) if notified is not None else today
+    """The notice letter is dated the day it is issued; the notification date is printed apart."""
+    return today
 
 
 def notice_document(agreement: Agreement) -> IssuedDocument | None:

@@ -15,8 +15,10 @@ import json
 import re
 import types
 import typing
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
+
+from hrtele.domain import notice as domain_notice
 
 __all__ = [
     "AdaptationPeriod",
@@ -35,13 +37,16 @@ __all__ = [
     "SCHEMA_VERSION",
     "TeleworkDay",
     "VacantPost",
-    "check_notice_period",
     "snapshot_from_dict",
     "snapshot_from_json",
     "snapshot_json",
 ]
 
-SCHEMA_VERSION = 1
+#: Version 2 (issue 10): a place per teleworked half-day, the employee's working week, the
+#: explicit reversibility clause, costs covered in kind, days on site as a French number.
+SCHEMA_VERSION = 2
+#: Versions a stored snapshot may carry (older ones are upgraded when read back).
+READABLE_SCHEMA_VERSIONS = (1, 2)
 
 _ISO_DATE = "iso-date"
 #: An ISO 8601 calendar date as a string, e.g. ``"2026-03-01"``.
@@ -52,6 +57,7 @@ DayPart = Literal["journée", "matin", "après-midi"]
 PlaceKind = Literal["home", "third_place"]
 AllowanceScheme = Literal["flat_monthly", "per_weekly_day", "per_day", "one_off", "none"]
 Phase = Literal["adaptation", "after_adaptation"]
+ReversibilityClause = Literal["notice", "mutual"]
 NotificationMethod = Literal["remise en main propre contre décharge", "LRAR"]
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -277,6 +283,8 @@ class TeleworkDay(_Plain):
 
     weekday: str
     part: DayPart
+    #: Where this day is teleworked, when the amendment names several places.
+    place: str | None = None
 
     def _validate(self) -> None:
         if self.weekday not in WEEKDAYS_FR:
@@ -370,9 +378,16 @@ class _Document(_Plain):
         version = data.pop("schema_version", SCHEMA_VERSION)
         if kind != cls.KIND:
             raise ValueError(f"Instantané de type {kind!r} fourni, {cls.KIND!r} attendu.")
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_SCHEMA_VERSIONS:
             raise ValueError(f"Version de schéma {version!r} non prise en charge.")
+        if version < SCHEMA_VERSION:
+            data = cls._upgrade(data, version)
         return cls._from_plain(data, cls.__name__)
+
+    @classmethod
+    def _upgrade(cls, data: dict[str, Any], version: int) -> dict[str, Any]:
+        """Fields of an older schema as the current one names them (default: unchanged)."""
+        return data
 
     def _validate(self) -> None:
         if not self.reference.strip():
@@ -398,7 +413,8 @@ class AmendmentSnapshot(_Document):
     days_per_week: str
     weekly_pattern: tuple[TeleworkDay, ...]
     half_days: bool
-    onsite_min_days: int
+    #: Minimum days on site per week in French notation, e.g. "3" or "2,5".
+    onsite_min_days: str
     places: tuple[Place, ...]
     start_date: IsoDate
     #: None means the amendment is open-ended (durée indéterminée).
@@ -415,6 +431,24 @@ class AmendmentSnapshot(_Document):
     it_charter_ref: str
     annual_interview_first_date: IsoDate
     place_of_signature: str
+    #: After the adaptation period: "notice" (either party, with notice) or "mutual".
+    reversibility_clause: ReversibilityClause = "notice"
+    #: The employee's working week, e.g. "du lundi au vendredi" (None before schema 2).
+    working_week: str | None = None
+    #: Costs the employer covers in kind (internet line, phone subscription ...).
+    costs_coverage: tuple[str, ...] = ()
+
+    @property
+    def has_home(self) -> bool:
+        """True when the employee's home is one of the telework places (home clauses apply)."""
+        return any(place.kind == "home" for place in self.places)
+
+    @classmethod
+    def _upgrade(cls, data: dict[str, Any], version: int) -> dict[str, Any]:
+        data = dict(data)
+        if isinstance(data.get("onsite_min_days"), int):
+            data["onsite_min_days"] = str(data["onsite_min_days"])
+        return data
 
     def _validate(self) -> None:
         super()._validate()
@@ -430,7 +464,7 @@ class AmendmentSnapshot(_Document):
             raise ValueError(
                 "L'avenant doit fixer les plages horaires de joignabilité (C. trav. L. 1222-10, 5°)."
             )
-        if self.onsite_min_days < 0 or self.notice_days_after < 0:
+        if not _DAYS_PER_WEEK_RE.match(self.onsite_min_days) or self.notice_days_after < 0:
             raise ValueError(
                 "Les jours de présence sur site et le délai de prévenance doivent être positifs."
             )
@@ -440,22 +474,6 @@ class AmendmentSnapshot(_Document):
             raise ValueError(
                 "La période d'adaptation ne peut s'achever avant la date d'effet de l'avenant."
             )
-
-
-def check_notice_period(notification_date: str, notice_days: int, effective_end_date: str) -> None:
-    """Raise ValueError (French message) unless end date >= notification date + notice days."""
-    notified = _parse_iso(notification_date, "notification_date")
-    end = _parse_iso(effective_end_date, "effective_end_date")
-    if notice_days < 0:
-        raise ValueError("Le délai de prévenance ne peut être négatif.")
-    earliest = notified + timedelta(days=notice_days)
-    if end < earliest:
-        unit = "jour" if notice_days < 2 else "jours"
-        raise ValueError(
-            f"Le délai de prévenance de {notice_days} {unit} n'est pas respecté : "
-            f"notifiée le {_fr_date(notification_date)}, la fin du télétravail ne peut prendre "
-            f"effet avant le {earliest.strftime('%d/%m/%Y')} (date demandée : {_fr_date(effective_end_date)})."
-        )
 
 
 @_frozen
@@ -486,7 +504,20 @@ class NoticeSnapshot(_Document):
 
     def _validate(self) -> None:
         super()._validate()
-        check_notice_period(self.notification_date, self.notice_days, self.effective_end_date)
+        notified = _parse_iso(self.notification_date, "notification_date")
+        effective = _parse_iso(self.effective_end_date, "effective_end_date")
+        if self.notice_days < 0:
+            raise ValueError("Le délai de prévenance ne peut être négatif.")
+        earliest = domain_notice.earliest_end(notified, self.notice_days)
+        # An end agreed by both parties (counter-signed) is not bound by the notice delay.
+        if effective < notified or (not self.requires_countersignature and effective < earliest):
+            raise ValueError(
+                f"Le délai de prévenance de {self.notice_days} jour"
+                f"{'s' if self.notice_days > 1 else ''} n'est pas respecté : notifiée le "
+                f"{_fr_date(self.notification_date)}, la fin du télétravail ne peut prendre "
+                f"effet avant le {earliest.strftime('%d/%m/%Y')} (date demandée : "
+                f"{_fr_date(self.effective_end_date)})."
+            )
         if self.return_arrangements.resumption_date < self.effective_end_date:
             raise ValueError(
                 "La date de reprise sur site ne peut précéder la fin effective du télétravail."

@@ -1,5 +1,8 @@
 """French typography for escaped template output.
 
+Non-breaking spaces before high punctuation and inside guillemets, and typographic apostrophes
+(« l’employeur ») instead of the typewriter one.
+
 ``fr_typo`` works on HTML-escaped text: tags (``<…>``) and character references
 (``&amp;``, ``&#39;``…) are opaque units that are never split or altered, so the ``;``
 ending an entity is never mistaken for a semicolon.
@@ -11,10 +14,12 @@ import re
 
 from markupsafe import Markup, escape
 
-__all__ = ["NBSP", "NNBSP", "fr_typo"]
+__all__ = ["APOSTROPHE", "NBSP", "NNBSP", "fr_typo"]
 
 NBSP = "\u00a0"  # no-break space: inside « »
 NNBSP = "\u202f"  # narrow no-break space: before ; : ! ?
+APOSTROPHE = "\u2019"  # typographic apostrophe
+_STRAIGHT_APOSTROPHES = frozenset({"'", "&#39;", "&#x27;", "&#X27;", "&apos;"})
 
 _HIGH_PUNCT = frozenset(";:!?")
 _SPACES = frozenset(" \t" + NBSP + NNBSP + "\u2009")
@@ -67,6 +72,8 @@ def _apply(units: list[str]) -> list[str]:
                 out.append(NBSP)
             i = j
             continue
+        elif unit in _STRAIGHT_APOSTROPHES:
+            out.append(APOSTROPHE)
         elif unit == "»":
             while out and _is_space(out[-1]):
                 out.pop()
@@ -85,6 +92,6 @@ def fr_typo(value: object) -> Markup:
         return Markup("")
     escaped = value if isinstance(value, Markup) else escape(str(value))
     text = str(escaped)
-    if not any(char in text for char in ";:!?«»"):
+    if not any(char in text for char in ";:!?«»'&"):
         return Markup(text)
     return Markup("".join(_apply(_UNIT_RE.findall(text))))

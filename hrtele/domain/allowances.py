@@ -2,8 +2,8 @@
 
 Pure functions on dates and Decimals; every amount is quantized to the cent, ROUND_HALF_UP.
 
-Weekly pattern: 10 characters '0'/'1', one per half-day slot, Monday AM, Monday PM, ...,
-Friday PM ("1100000000" = all Monday, "0000001100" = all Thursday). A half-day counts 0.5 day.
+Weekly pattern: the fourteen half-day slots of hrtele.domain.pattern (Monday AM … Sunday PM,
+'0' not teleworked, '1' or '2' teleworked at one of the places). A half-day counts 0.5 day.
 
 Schemes (``AllowanceTerms.scheme``):
 
@@ -12,6 +12,9 @@ Schemes (``AllowanceTerms.scheme``):
 - ``per_weekly_day``: ``amount`` × weekly telework days (half-days count 0.5) per month.
 - ``per_day``: ``amount`` × days actually teleworked in the month (see ``teleworked_days``).
 - ``one_off``: ``amount`` paid once, in the month of ``start_date``.
+
+Suspended days (telework suspended for exceptional circumstances) are removed like days outside
+the agreement: they leave the teleworked days and the pro-rating fraction.
 
 Pro-rating rule (flat_monthly, per_weekly_day): when telework starts or ends during a month,
 the monthly amount is multiplied by *calendar days of the month inside [start_date, end_date]
@@ -52,6 +55,7 @@ from fractions import Fraction
 
 from hrtele.domain.ceilings import Ceiling, ceiling_for, format_euros, load_default_ceilings
 from hrtele.domain.holidays import french_public_holidays
+from hrtele.domain.pattern import pattern_days, telework_slots
 
 __all__ = [
     "NO_CEILING_LABEL",
@@ -63,6 +67,9 @@ __all__ = [
     "month_prorata",
     "monthly_allowance",
     "split_exempt",
+    "suspended_days",
+    "suspension_range",
+    "synthetic_pattern",
     "teleworked_days",
     "weekly_telework_days",
 ]
@@ -77,7 +84,6 @@ SCHEME_LABELS = {
 }
 NO_CEILING_LABEL = "aucun plafond connu"
 
-_SLOTS = 10
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
 # Own context: the result must not depend on whatever a caller did to the global one.
@@ -98,13 +104,8 @@ def _scale(value: Decimal, factor: Fraction) -> Decimal:
 
 
 def _parse_pattern(pattern: str) -> tuple[bool, ...]:
-    """Ten '0'/'1' half-day slots (Mon AM … Fri PM) -> tuple of booleans; ValueError otherwise."""
-    if not isinstance(pattern, str) or len(pattern) != _SLOTS or set(pattern) - {"0", "1"}:
-        raise ValueError(
-            "Le rythme hebdomadaire doit comporter 10 caractères « 0 » ou « 1 » "
-            f"(demi-journées du lundi matin au vendredi après-midi), reçu : {pattern!r}."
-        )
-    return tuple(ch == "1" for ch in pattern)
+    """Fourteen slots -> whether each half-day is teleworked; French ValueError otherwise."""
+    return telework_slots(pattern)
 
 
 def _check_month(year: int, month: int) -> None:
@@ -171,17 +172,25 @@ def _fr_number(value: Decimal) -> str:
 
 def weekly_telework_days(pattern: str) -> Decimal:
     """Telework days per week of a pattern (each half-day slot counts 0.5)."""
-    return Decimal(sum(_parse_pattern(pattern))) / 2
+    return pattern_days(pattern)
 
 
-def month_prorata(start: date, end: date | None, year: int, month: int) -> Fraction:
-    """Calendar days of the month inside [start, end] / days in the month (0 to 1, exact)."""
+def month_prorata(
+    start: date,
+    end: date | None,
+    year: int,
+    month: int,
+    suspended: Iterable[date] = frozenset(),
+) -> Fraction:
+    """Calendar days of the month inside [start, end], not suspended / days in the month."""
     _check_month(year, month)
     _check_period(start, end)
     active = _active_range(start, end, year, month)
     if active is None:
         return Fraction(0)
-    return Fraction((active[1] - active[0]).days + 1, calendar.monthrange(year, month)[1])
+    days = (active[1] - active[0]).days + 1
+    days -= sum(1 for d in frozenset(suspended) if active[0] <= d <= active[1])
+    return Fraction(max(days, 0), calendar.monthrange(year, month)[1])
 
 
 def teleworked_days(
@@ -207,8 +216,7 @@ def teleworked_days(
     day = active[0]
     while day <= active[1]:
         weekday = day.weekday()
-        # The pattern covers Monday to Friday only; weekend slots do not exist.
-        if weekday < 5 and day not in holidays and day not in absent:
+        if day not in holidays and day not in absent:
             half_days += slots[2 * weekday] + slots[2 * weekday + 1]
         day += timedelta(days=1)
     return Decimal(half_days) / 2
@@ -333,12 +341,48 @@ def split_exempt(
     return exempt, _cents(amount - exempt)
 
 
+#: While the agreement stays in these states, a suspension without an end date is still running.
+OPEN_SUSPENSION_STATES = frozenset({"suspended", "ending", "ended"})
+
+
+def suspension_range(
+    status: str, start: date | None, end: date | None
+) -> tuple[date, date] | None:
+    """Suspended days [start, end]; an open end counts only while the suspension still runs."""
+    if start is None:
+        return None
+    if end is None:
+        if status not in OPEN_SUSPENSION_STATES:
+            return None
+        end = date.max
+    return (start, end) if end >= start else None
+
+
+def synthetic_pattern(days_per_week: Decimal) -> str:
+    """Pattern of an agreement without fixed days: its volume on the first weekdays."""
+    half_days = max(0, min(10, int(Decimal(days_per_week) * 2)))
+    return "1" * half_days + "0" * (14 - half_days)
+
+
+def suspended_days(
+    suspension: tuple[date, date] | None, year: int, month: int
+) -> frozenset[date]:
+    """Days of the month inside a suspension [first, last] (empty without one)."""
+    if suspension is None:
+        return frozenset()
+    _check_month(year, month)
+    first = max(suspension[0], date(year, month, 1))
+    last = min(suspension[1], date(year, month, calendar.monthrange(year, month)[1]))
+    return frozenset(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+
 def monthly_allowance(
     terms: AllowanceTerms,
     year: int,
     month: int,
     absences: Iterable[date] = frozenset(),
     ceilings: tuple[Ceiling, ...] | None = None,
+    suspended: Iterable[date] = frozenset(),
 ) -> MonthlyAllowance:
     """Allowance of one month for the terms, with its exempt/excess split and ceiling label."""
     _check_month(year, month)
@@ -346,8 +390,11 @@ def monthly_allowance(
         ceilings = load_default_ceilings()
     start, end = terms.start_date, terms.end_date
     weekly = terms.weekly_days
-    days = teleworked_days(terms.weekly_pattern, start, end, year, month, absences)
-    prorata = month_prorata(start, end, year, month)
+    suspended = frozenset(suspended)
+    days = teleworked_days(
+        terms.weekly_pattern, start, end, year, month, frozenset(absences) | suspended
+    )
+    prorata = month_prorata(start, end, year, month, suspended)
 
     if terms.scheme == "flat_monthly":
         gross = _scale(terms.amount, prorata)

@@ -4,9 +4,7 @@ Pure domain code: stdlib only. ``today`` is always an argument, never read from 
 Conventions used throughout:
 
 - every period is a closed interval of calendar days ``[first day, last day]``;
-- notice delays (« délai de prévenance ») are in calendar days, counted from the day after
-  the notification: notified on D with N days of notice, telework may end on D + N at the
-  earliest (the "effective end date" is the first day without telework);
+- notice delays live in hrtele.domain.notice;
 - month arithmetic clamps to the end of the month (31 January + 1 month = 28/29 February).
 """
 
@@ -16,10 +14,6 @@ import calendar
 import re
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-
-PHASE_NOT_STARTED = "not_started"
-PHASE_ADAPTATION = "adaptation"
-PHASE_AFTER_ADAPTATION = "after_adaptation"
 
 MAX_AMOUNT = Decimal("10000000")  # 1e7 €: anything above is a typing mistake for this app
 _CENT = Decimal("0.01")
@@ -60,57 +54,34 @@ def adaptation_end_date(start: date, months: int) -> date | None:
     return same_day - timedelta(days=1)
 
 
-# --- Notice (délai de prévenance) ---------------------------------------------------------
-
-
-def effective_end_date(notification_date: date, notice_days: int) -> date:
-    """Earliest date telework may end: notification date + ``notice_days`` calendar days."""
-    if notice_days < 0:
-        raise ValueError("Le délai de prévenance ne peut pas être négatif.")
-    return notification_date + timedelta(days=notice_days)
-
-
-def check_notice(notification_date: date, notice_days: int, proposed_end: date) -> str | None:
-    """None if ``proposed_end`` respects the notice, else a French error message."""
-    earliest = effective_end_date(notification_date, notice_days)
-    if proposed_end >= earliest:
-        return None
-    return (
-        f"La date de fin proposée ({format_date_fr(proposed_end)}) ne respecte pas le délai "
-        f"de prévenance de {_days_fr(notice_days)} à compter de la notification du "
-        f"{format_date_fr(notification_date)} : fin possible au plus tôt le "
-        f"{format_date_fr(earliest)}."
-    )
-
-
-def phase_on(start: date, adaptation_end: date | None, d: date) -> str:
-    """Phase of an agreement on day ``d``: 'not_started', 'adaptation' or 'after_adaptation'."""
-    if d < start:
-        return PHASE_NOT_STARTED
-    if adaptation_end is not None and d <= adaptation_end:
-        return PHASE_ADAPTATION
-    return PHASE_AFTER_ADAPTATION
-
-
-def notice_days_for_phase(phase: str, during: int, after: int) -> int:
-    """Notice delay that applies in ``phase``: ``during`` adaptation, ``after`` it."""
-    if phase == PHASE_ADAPTATION:
-        return during
-    if phase == PHASE_AFTER_ADAPTATION:
-        return after
-    if phase == PHASE_NOT_STARTED:
-        raise ValueError(
-            "Le télétravail n'a pas encore commencé : aucun délai de prévenance ne s'applique."
-        )
-    raise ValueError(f"Phase inconnue : {phase!r}")
-
-
 # --- Annual interview (L1222-10 4°, 2012) -------------------------------------------------
 
 
 def _anniversary(start: date, years: int) -> date:
     # Always computed from ``start`` so a 29 February start does not drift to the 28th forever.
     return add_months(start, 12 * years)
+
+
+def first_interview_due(start: date) -> date:
+    """Due date of the first annual interview: one year after telework starts."""
+    return _anniversary(start, 1)
+
+
+def next_interview_deadline(start: date, held: date) -> date:
+    """Latest date of the interview after one held on ``held``: the end of the following year.
+
+    Years run from each anniversary of ``start``; an interview held in year k must be followed
+    by one in year k + 1, so no later than the (k + 1)th anniversary.
+    """
+    years = 1
+    while _anniversary(start, years) < held:
+        years += 1
+    return _anniversary(start, years + 1)
+
+
+def next_interview_due(start: date, held: date) -> date:
+    """Default date of the next interview: a year after ``held``, within the legal deadline."""
+    return min(add_months(held, 12), next_interview_deadline(start, held))
 
 
 def annual_interview_due_dates(start: date, today: date) -> date:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from .notice import unilateral_end_allowed
+
 # --- States -------------------------------------------------------------------------------
 
 DRAFT = "draft"
@@ -54,6 +56,7 @@ REQUEST_STATES: tuple[str, ...] = (PENDING, ACCEPTED, REFUSED, WITHDRAWN)
 STATES: tuple[str, ...] = (*AGREEMENT_STATES, IMPOSED, *REQUEST_STATES)
 
 TERMINAL_STATES: frozenset[str] = frozenset({ENDED, CANCELLED, ACCEPTED, REFUSED, WITHDRAWN})
+
 
 # Record kinds and the state each one starts in.
 KIND_STANDARD = "standard"
@@ -169,6 +172,63 @@ TRANSITIONS: dict[tuple[str | None, str], tuple[str, ...]] = {
 }
 
 
+# --- Agreement state groups (the registry every screen, job and query asks) ---------------
+
+#: Every state an agreement row may hold, standard and exceptional (the DB constraint's list).
+ALL_AGREEMENT_STATES: tuple[str, ...] = (*AGREEMENT_STATES, IMPOSED)
+#: Closed for good: nothing more happens to the agreement.
+CLOSED_STATES: frozenset[str] = frozenset({ENDED, CANCELLED})
+#: In force or in preparation (everything not closed): one live agreement per employee at a time.
+LIVE_STATES: frozenset[str] = frozenset(ALL_AGREEMENT_STATES) - CLOSED_STATES
+#: The employee teleworks under the agreement today (a suspension stops telework).
+TELEWORKING_STATES: frozenset[str] = frozenset({ADAPTATION, ACTIVE, ENDING, IMPOSED})
+#: Regular telework under an amendment running today (the observatory's « en télétravail »).
+REGULAR_TELEWORKING_STATES: frozenset[str] = frozenset({ADAPTATION, ACTIVE, ENDING})
+#: Telework has started at some point (allowances and follow-up count these).
+STARTED_STATES: frozenset[str] = frozenset({ADAPTATION, ACTIVE, SUSPENDED, ENDING, ENDED})
+#: The agreement form may still be edited directly (before signature).
+EDITABLE_STATES: frozenset[str] = frozenset({DRAFT, ISSUED})
+#: An « avenant modificatif » may be made (event 'amend').
+AMENDABLE_STATES: frozenset[str] = frozenset(
+    state for (state, event) in TRANSITIONS if event == AMEND and state is not None
+)
+#: Running under an amendment (adaptation, active or suspended): amendable, renewable terms.
+AMENDMENT_RUNNING_STATES: frozenset[str] = frozenset({ADAPTATION, ACTIVE, SUSPENDED})
+#: The end of telework may be notified (event 'notify_end').
+ENDABLE_STATES: frozenset[str] = frozenset(
+    state for (state, event) in TRANSITIONS if event == NOTIFY_END and state is not None
+)
+#: The annual interview (L1222-10 4°, 2012) is due in these states.
+INTERVIEW_STATES: frozenset[str] = frozenset({ADAPTATION, ACTIVE, SUSPENDED, ENDING})
+#: Attestations (insurance, electrical conformity) are followed in these states.
+ATTESTATION_STATES: frozenset[str] = frozenset({ISSUED, SIGNED, ADAPTATION, ACTIVE, SUSPENDED})
+#: Priority return to a post on site (L1222-10 3°, 2012) is followed in these states.
+PRIORITY_STATES: frozenset[str] = frozenset({ENDING, ENDED})
+
+#: Badge tone of each agreement state on screens ("ok" running, "warn" needs attention ...).
+STATE_TONES: dict[str, str] = {
+    DRAFT: "neutral",
+    ISSUED: "info",
+    SIGNED: "info",
+    ADAPTATION: "ok",
+    ACTIVE: "ok",
+    IMPOSED: "ok",
+    SUSPENDED: "warn",
+    ENDING: "warn",
+    ENDED: "closed",
+    CANCELLED: "closed",
+    PENDING: "warn",
+    ACCEPTED: "ok",
+    REFUSED: "closed",
+    WITHDRAWN: "closed",
+}
+
+
+def state_tone(state: str) -> str:
+    """Badge tone of a state ("neutral" when unknown)."""
+    return STATE_TONES.get(state, "neutral")
+
+
 # --- Context and errors -------------------------------------------------------------------
 
 
@@ -188,8 +248,11 @@ class TransitionContext:
     previous_state: str | None = None  # resume; notify_end from suspended (phase)
     is_fixed_term: bool = False  # renew
     current_end_date: date | None = None  # renew: the term being extended
-    mutual_agreement: bool = False  # notify_end after adaptation: end agreed by both parties
-    has_reversibility_clause: bool = False  # notify_end after adaptation: unilateral clause
+    mutual_agreement: bool = False  # notify_end: end agreed by both parties
+    # notify_end: phase of the notification (hrtele.domain.notice.phase_on) and the amendment's
+    # reversibility clause. Fail-closed defaults: unknown phase, end only by mutual agreement.
+    notice_phase: str | None = None
+    reversibility_clause: str = "mutual"
 
 
 class TransitionRefused(Exception):
@@ -304,13 +367,14 @@ def _guard_renew(state: str | None, ctx: TransitionContext) -> None:
 
 
 def _guard_notify_end(state: str | None, ctx: TransitionContext) -> None:
-    # During the adaptation period either party may end telework unilaterally with the agreed
-    # notice (ANI art. 2). Afterwards the end is agreed by both parties (ANI art. 3), unless the
-    # avenant contains an agreed reversibility clause allowing a unilateral notice.
-    phase = ctx.previous_state if state == SUSPENDED else state
-    if phase == ADAPTATION:
+    # The rule lives in hrtele.domain.notice: during the adaptation period either party may end
+    # telework unilaterally (ANI art. 2); afterwards only under a reversibility clause allowing
+    # it, otherwise by agreement of both parties (ANI art. 3).
+    if ctx.mutual_agreement:
         return
-    if not (ctx.mutual_agreement or ctx.has_reversibility_clause):
+    if ctx.notice_phase is None or not unilateral_end_allowed(
+        ctx.notice_phase, ctx.reversibility_clause
+    ):
         raise TransitionRefused(
             "Fin du télétravail impossible par simple notification : après la période "
             "d'adaptation, la fin doit être convenue par accord entre les parties, sauf "

@@ -11,18 +11,33 @@ employer's choice (a 12-month adaptation ceiling for a warning, a 31-day back-da
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from .pattern import describe_pattern, has_half_days, parse_pattern, pattern_days
+from .contact import check_contact_slots, check_working_hours
+from .dates import adaptation_end_date, add_months
+from .notice import REVERSIBILITY_CLAUSES
+from .pattern import (
+    PLACE_CODES,
+    describe_pattern,
+    has_half_days,
+    is_valid_working_week,
+    parse_pattern,
+    pattern_days,
+    place_codes_used,
+    slot_label,
+    unworked_telework_slots,
+    worked_days,
+)
 from .terms import (
     ALLOWANCE_SCHEMES,
     PLACE_KINDS,
     REQUEST_STATUSES,
+    AgreementPeriod,
     AgreementTerms,
     EmployeeTerms,
+    PlaceLoad,
     PolicyTerms,
     PostTerms,
     RequestTerms,
@@ -46,8 +61,6 @@ __all__ = [
     "BASIS_WORK_ORGANISATION",
     "MAX_ADAPTATION_MONTHS",
     "WEEKS_PER_MONTH",
-    "adaptation_end",
-    "add_months",
     "check_activation",
     "check_agreement",
     "check_policy",
@@ -56,6 +69,7 @@ __all__ = [
     "has_blocking",
     "max_days_allowed",
     "monthly_allowance",
+    "periods_overlap",
     "prorate_cap",
     "seniority_date",
     "summarise",
@@ -67,8 +81,8 @@ BASIS_CONTRACT = "C. trav. L1222-9 (2012) : contrat de travail ou avenant"
 BASIS_REGULAR = "C. trav. L1222-9 (2012) : télétravail régulier"
 BASIS_CONDITIONS = "C. trav. L1222-9 (2012) : conditions de passage en télétravail"
 BASIS_TIME_CONTROL = "C. trav. L1222-9 (2012) : contrôle du temps de travail"
-BASIS_CONTACT_SLOTS = "C. trav. L1222-10 (2012) : plages horaires"
-BASIS_COSTS = "C. trav. L1222-10 (2012) : prise en charge des coûts"
+BASIS_CONTACT_SLOTS = "C. trav. L1222-10 5° (2012) : plages horaires"
+BASIS_COSTS = "C. trav. L1222-10 1° (2012) : prise en charge des coûts"
 BASIS_ADAPTATION = "ANI 19/07/2005 art. 2 : période d'adaptation"
 BASIS_REVERSIBILITY = "ANI 19/07/2005 art. 3 : réversibilité"
 BASIS_EQUIPMENT = "ANI 19/07/2005 art. 7 : équipements"
@@ -114,19 +128,6 @@ _STATUS_FR = {
 # --------------------------------------------------------------------------------------------
 
 
-def add_months(d: date, months: int) -> date:
-    """Same day ``months`` later (or earlier), clamped to the month's last day (31/01 + 1 = 28/02)."""
-    index = d.year * 12 + (d.month - 1) + months
-    year, month0 = divmod(index, 12)
-    day = min(d.day, calendar.monthrange(year, month0 + 1)[1])
-    return date(year, month0 + 1, day)
-
-
-def adaptation_end(start: date, months: int) -> date:
-    """Last day of an adaptation period of ``months`` starting on ``start`` (01/03 + 3 = 31/05)."""
-    return add_months(start, months) - timedelta(days=1)
-
-
 def seniority_date(hire_date: date, months: int) -> date:
     """Date on which an employee hired on ``hire_date`` reaches ``months`` of seniority."""
     return add_months(hire_date, months)
@@ -137,6 +138,13 @@ def prorate_cap(cap: Decimal, working_time_rate: int, half_days_allowed: bool) -
     unit = _HALF if half_days_allowed else Decimal(1)
     scaled = cap * Decimal(working_time_rate) / Decimal(100)
     return (scaled / unit).to_integral_value(rounding=ROUND_FLOOR) * unit
+
+
+def periods_overlap(
+    first: date, last: date | None, other_first: date, other_last: date | None
+) -> bool:
+    """True when two closed periods of days share a day (None: open-ended)."""
+    return (last is None or other_first <= last) and (other_last is None or first <= other_last)
 
 
 def max_days_allowed(post: PostTerms, employee: EmployeeTerms, policy: PolicyTerms) -> Decimal:
@@ -342,7 +350,7 @@ def _days_checks(
 ) -> tuple[list[Violation], bool]:
     """Range, half days and caps of a weekly number of days; also whether the count is usable."""
     make = _block if caps_blocking else _warn
-    workdays = policy.workdays_per_week
+    workdays = _employee_worked_days(employee)
     if days <= 0:
         return [
             _block(
@@ -357,7 +365,7 @@ def _days_checks(
             _block(
                 field,
                 f"{_days(days)} de télétravail par semaine : c'est plus que les "
-                f"{_days(workdays)} travaillés de la semaine.",
+                f"{_days(workdays)} que le salarié travaille dans la semaine.",
                 BASIS_WORK_ORGANISATION,
             )
         ], False
@@ -409,16 +417,37 @@ def _days_checks(
             )
         )
     onsite = workdays - days
-    if onsite < policy.min_onsite_days_per_week:
+    minimum = min_onsite_days(policy, employee)
+    if onsite < minimum:
         out.append(
             make(
                 field,
-                f"Il ne resterait que {_days(onsite)} sur site par semaine : la politique de "
-                f"l'employeur impose au moins {_days(policy.min_onsite_days_per_week)} sur site.",
+                f"Il ne resterait que {_days(onsite)} sur site par semaine sur les "
+                f"{_days(workdays)} travaillés : la politique de l'employeur impose au moins "
+                f"{_days(minimum)} sur site{part_time}.",
                 BASIS_POLICY,
             )
         )
     return out, True
+
+
+def _employee_worked_days(employee: EmployeeTerms) -> Decimal:
+    """Days the employee works per week (their working week; Monday to Friday if malformed)."""
+    if is_valid_working_week(employee.working_week):
+        return worked_days(employee.working_week)
+    return Decimal(5)
+
+
+def min_onsite_days(policy: PolicyTerms, employee: EmployeeTerms) -> Decimal:
+    """Minimum days on site per week for this employee: the policy's, pro-rated for part time.
+
+    The policy sets the minimum for a full-time week; a part-time employee must spend the same
+    share of their own working time on site (rounded up to the half-day, never above it).
+    """
+    rate = employee.working_time_rate if _valid_rate(employee.working_time_rate) else 100
+    scaled = policy.min_onsite_days_per_week * Decimal(rate) / Decimal(100)
+    rounded = -((-scaled / _HALF).to_integral_value(rounding=ROUND_FLOOR)) * _HALF
+    return min(rounded, _employee_worked_days(employee))
 
 
 def _ineligible_post_message(post: PostTerms) -> str:
@@ -463,8 +492,10 @@ def _voluntary_checks(request: RequestTerms | None) -> list[Violation]:
     return [_block("request", message, BASIS_VOLUNTARY)]
 
 
-def _pattern_checks(a: AgreementTerms, policy: PolicyTerms, days_ok: bool) -> list[Violation]:
-    """Weekly pattern: well formed, matches the declared days, half days allowed."""
+def _pattern_checks(
+    a: AgreementTerms, employee: EmployeeTerms, policy: PolicyTerms, days_ok: bool
+) -> list[Violation]:
+    """Weekly pattern: well formed, on worked half-days, matching the days, places named."""
     pattern = (a.weekly_pattern or "").strip()
     if not pattern:
         return []
@@ -477,6 +508,19 @@ def _pattern_checks(a: AgreementTerms, policy: PolicyTerms, days_ok: bool) -> li
         # Volume of days without fixed weekdays.
         return []
     out: list[Violation] = []
+    if is_valid_working_week(employee.working_week):
+        unworked = unworked_telework_slots(pattern, employee.working_week)
+        if unworked:
+            labels = ", ".join(slot_label(index) for index in unworked)
+            out.append(
+                _block(
+                    "weekly_pattern",
+                    f"Demi-journée{'s' if len(unworked) > 1 else ''} de télétravail non "
+                    f"travaillée{'s' if len(unworked) > 1 else ''} par le salarié ({labels}) : "
+                    "le télétravail s'exerce sur les jours de travail prévus au contrat.",
+                    BASIS_WORK_ORGANISATION,
+                )
+            )
     if days_ok and a.days_per_week is not None and counted != a.days_per_week:
         out.append(
             _block(
@@ -495,6 +539,91 @@ def _pattern_checks(a: AgreementTerms, policy: PolicyTerms, days_ok: bool) -> li
                 BASIS_POLICY,
             )
         )
+    used = place_codes_used(pattern)
+    if 2 in used and not a.second_place_kind:
+        out.append(
+            _block(
+                "weekly_pattern",
+                "Des demi-journées sont prévues au second lieu, mais aucun second lieu n'est "
+                "choisi.",
+                BASIS_CONDITIONS,
+            )
+        )
+    if a.second_place_kind and 2 not in used:
+        out.append(
+            _warn(
+                "weekly_pattern",
+                "Un second lieu est choisi, mais aucune demi-journée n'y est prévue : "
+                "indiquez pour chaque demi-journée le lieu où elle est télétravaillée.",
+                BASIS_CONDITIONS,
+            )
+        )
+    return out
+
+
+def _seat_checks(
+    a: AgreementTerms, place_loads: Mapping[int, PlaceLoad]
+) -> list[Violation]:
+    """Third places with seats: no half-day beyond their capacity (a warning with occupancy)."""
+    pattern = (a.weekly_pattern or "").strip()
+    if not pattern or not place_loads:
+        return []
+    try:
+        codes = parse_pattern(pattern)
+    except ValueError:
+        return []
+    out: list[Violation] = []
+    for code in PLACE_CODES:
+        load = place_loads.get(code)
+        if load is None or load.capacity is None:
+            continue
+        full = [
+            f"{slot_label(index)} ({load.occupied[index] + 1}/{load.capacity})"
+            for index, slot_code in enumerate(codes)
+            if slot_code == code and load.occupied[index] + 1 > load.capacity
+        ]
+        if full:
+            out.append(
+                _warn(
+                    "weekly_pattern",
+                    f"« {load.name} » compte {load.capacity} place"
+                    f"{'s' if load.capacity > 1 else ''} : elle serait dépassée "
+                    f"{'le' if len(full) == 1 else 'les'} {', '.join(full)}.",
+                    BASIS_WORK_ORGANISATION,
+                )
+            )
+    return out
+
+
+def occupancy_with(
+    pattern: str, code: int, load: PlaceLoad
+) -> tuple[int, ...]:
+    """Occupancy of a place on each half-day if this pattern is added to the others."""
+    slots = parse_pattern(pattern) if pattern else (0,) * len(load.occupied)
+    return tuple(n + (1 if slot == code else 0) for n, slot in zip(load.occupied, slots, strict=True))
+
+
+def _overlap_checks(
+    a: AgreementTerms, others: Sequence[AgreementPeriod]
+) -> list[Violation]:
+    """Two agreements of the same employee may not cover the same day."""
+    if a.start_date is None:
+        return []
+    last = a.end_date
+    out: list[Violation] = []
+    for other in others:
+        if periods_overlap(a.start_date, last, other.first_day, other.last_day):
+            until = f"au {_date(other.last_day)}" if other.last_day else "sans date de fin"
+            out.append(
+                _block(
+                    "start_date",
+                    f"Le salarié a déjà un accord sur cette période (n° {other.agreement_id}, "
+                    f"« {other.status_label} », du {_date(other.first_day)} {until}) : deux "
+                    "accords ne peuvent pas se chevaucher. Mettez fin au premier ou choisissez "
+                    "une date de début postérieure.",
+                    BASIS_CONTRACT,
+                )
+            )
     return out
 
 
@@ -516,6 +645,21 @@ def _date_checks(a: AgreementTerms, request: RequestTerms | None, today: date) -
                 "start_date",
                 f"Le télétravail commencerait le {_date(start)}, avant la demande du salarié "
                 f"du {_date(request.request_date)}.",
+                BASIS_VOLUNTARY,
+            )
+        )
+    elif (
+        request is not None
+        and request.status == "accepted"
+        and request.decision_date is not None
+        and start < request.decision_date
+    ):
+        out.append(
+            _block(
+                "start_date",
+                f"Le télétravail commencerait le {_date(start)}, avant l'acceptation de la "
+                f"demande du salarié le {_date(request.decision_date)} : il ne peut commencer "
+                "qu'une fois les deux parties d'accord.",
                 BASIS_VOLUNTARY,
             )
         )
@@ -584,7 +728,7 @@ def _adaptation_checks(a: AgreementTerms) -> list[Violation]:
     start = a.start_date
     given = a.adaptation_end_date
     expected = (
-        adaptation_end(start, months)
+        adaptation_end_date(start, months)
         if start is not None and months is not None and months > 0
         else None
     )
@@ -601,7 +745,7 @@ def _adaptation_checks(a: AgreementTerms) -> list[Violation]:
         given is not None
         and expected is not None
         # Accept the last day of the period or the day after (« jusqu'au » vs « au »).
-        and given not in (expected, expected + timedelta(days=1))
+        and given != expected
     ):
         out.append(
             _warn(
@@ -661,6 +805,24 @@ def _notice_checks(a: AgreementTerms) -> list[Violation]:
                     basis,
                 )
             )
+    if a.reversibility_clause is None:
+        out.append(
+            _block(
+                "reversibility_clause",
+                "Indiquez la clause de réversibilité applicable après la période d'adaptation : "
+                "fin à l'initiative de chacune des parties avec le délai de prévenance, ou "
+                "uniquement d'un commun accord.",
+                BASIS_REVERSIBILITY,
+            )
+        )
+    elif a.reversibility_clause not in REVERSIBILITY_CLAUSES:
+        out.append(
+            _block(
+                "reversibility_clause",
+                f"Clause de réversibilité inconnue ({a.reversibility_clause!r}).",
+                BASIS_REVERSIBILITY,
+            )
+        )
     return out
 
 
@@ -752,6 +914,28 @@ def _allowance_checks(
     return out
 
 
+def _cost_coverage_checks(a: AgreementTerms, policy: PolicyTerms) -> list[Violation]:
+    """Costs of telework covered in money or in kind, by the agreement or the policy."""
+    # An allowance scheme chosen (even if its amount is still missing, which blocks anyway) or
+    # paid under the policy covers the costs in money.
+    in_money = a.allowance_scheme != "none" or (
+        policy.allowance_scheme != "none" and policy.allowance_amount > 0
+    )
+    in_kind = not _blank(a.costs_coverage) or not _blank(policy.costs_coverage)
+    if in_money or in_kind:
+        return []
+    return [
+        _warn(
+            "costs_coverage",
+            "Ni l'avenant ni la politique de l'employeur ne prennent en charge les coûts "
+            "découlant directement du télétravail (matériels, logiciels, abonnements, "
+            "communications, maintenance), en argent ou en nature : la loi de 2012 les met à "
+            "la charge de l'employeur.",
+            BASIS_COSTS,
+        )
+    ]
+
+
 def _attestation_checks(
     a: AgreementTerms, policy: PolicyTerms, today: date, activation: bool
 ) -> list[Violation]:
@@ -773,7 +957,7 @@ def _attestation_checks(
                 BASIS_POLICY,
             )
         )
-    if policy.electrical_statement_required and a.place_kind == "home":
+    if policy.electrical_statement_required and "home" in a.place_kinds:
         required.append(
             (
                 "electrical_statement_date",
@@ -805,8 +989,14 @@ def check_agreement(
     today: date,
     *,
     activation: bool = False,
+    others: Sequence[AgreementPeriod] = (),
+    place_loads: Mapping[int, PlaceLoad] | None = None,
 ) -> list[Violation]:
-    """Every rule the telework agreement breaks; an empty list means compliant."""
+    """Every rule the telework agreement breaks; an empty list means compliant.
+
+    ``others`` are the employee's other agreements (not cancelled); ``place_loads`` the seats and
+    occupancy of the agreement's third places (place code 1 or 2 -> load).
+    """
     a = agreement
     out: list[Violation] = []
     out += _voluntary_checks(request)
@@ -843,7 +1033,8 @@ def check_agreement(
                     BASIS_VOLUNTARY,
                 )
             )
-    out += _pattern_checks(a, policy, days_ok)
+    out += _pattern_checks(a, employee, policy, days_ok)
+    out += _seat_checks(a, place_loads or {})
 
     if _blank(a.place_kind):
         out.append(
@@ -862,7 +1053,17 @@ def check_agreement(
             )
         )
 
+    elif a.second_place_kind is not None and a.second_place_kind not in PLACE_KINDS:
+        out.append(
+            _block(
+                "second_place_kind",
+                f"Lieu de télétravail inconnu ({a.second_place_kind!r}) : domicile ou tiers-lieu.",
+                BASIS_CONDITIONS,
+            )
+        )
+
     out += _date_checks(a, request, today)
+    out += _overlap_checks(a, others)
     out += _adaptation_checks(a)
     out += _notice_checks(a)
 
@@ -875,6 +1076,11 @@ def check_agreement(
                 BASIS_CONTACT_SLOTS,
             )
         )
+    else:
+        hours = employee.working_hours if not _blank(employee.working_hours) else (
+            policy.default_working_hours
+        )
+        out += check_contact_slots(a.contact_slots, hours or "")
     if _blank(a.time_control):
         out.append(
             _block(
@@ -885,6 +1091,7 @@ def check_agreement(
             )
         )
     out += _allowance_checks(a, policy, days if days_ok else None)
+    out += _cost_coverage_checks(a, policy)
     if _blank(a.equipment):
         out.append(
             _block(
@@ -905,9 +1112,15 @@ def check_activation(
     request: RequestTerms | None,
     policy: PolicyTerms,
     today: date,
+    *,
+    others: Sequence[AgreementPeriod] = (),
+    place_loads: Mapping[int, PlaceLoad] | None = None,
 ) -> list[Violation]:
     """Rules to put the agreement in force: as check_agreement, attestations now blocking."""
-    return check_agreement(agreement, post, employee, request, policy, today, activation=True)
+    return check_agreement(
+        agreement, post, employee, request, policy, today,
+        activation=True, others=others, place_loads=place_loads,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1160,6 +1373,13 @@ def check_policy(policy: PolicyTerms) -> list[Violation]:
                 BASIS_COSTS,
             )
         )
+    if not _blank(p.default_working_hours):
+        hours_problems = check_working_hours(p.default_working_hours, field="default_working_hours")
+        out += hours_problems
+        if not hours_problems and not _blank(p.default_contact_slots):
+            out += check_contact_slots(
+                p.default_contact_slots, p.default_working_hours, field="default_contact_slots"
+            )
     if p.allowance_monthly_cap is not None and p.allowance_monthly_cap < 0:
         out.append(
             _block(

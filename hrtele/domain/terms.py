@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .pattern import STANDARD_WORKING_WEEK
+
 __all__ = [
     "ALLOWANCE_SCHEMES",
     "PLACE_KINDS",
     "REQUEST_STATUSES",
+    "AgreementPeriod",
     "AgreementTerms",
     "EmployeeTerms",
+    "PlaceLoad",
     "PolicyTerms",
     "PostTerms",
     "RequestTerms",
@@ -64,6 +68,9 @@ class PolicyTerms:
     electrical_statement_required: bool
     min_working_time_rate: int  # percent; 0 means no minimum
     workdays_per_week: Decimal = Decimal(5)
+    default_working_hours: str = ""  # « 8 h 30 – 12 h 30 et 13 h 30 – 17 h 30 »
+    default_contact_slots: str = ""
+    costs_coverage: str = ""  # costs the employer covers in kind for every teleworker
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,8 @@ class EmployeeTerms:
     hire_date: date | None
     working_time_rate: int  # percent, 100 = full time
     is_active: bool
+    working_week: str = STANDARD_WORKING_WEEK  # see hrtele.domain.pattern
+    working_hours: str = ""  # empty: the employer policy's usual hours apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +104,7 @@ class RequestTerms:
     request_date: date | None
     status: str  # one of REQUEST_STATUSES
     wished_days: Decimal | None
+    decision_date: date | None = None  # date HR accepted (or refused) the request
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +115,7 @@ class AgreementTerms:
     end_date: date | None  # None: open-ended
     days_per_week: Decimal | None
     weekly_pattern: str  # see hrtele.domain.pattern; "" or all zeros: volume without fixed days
-    place_kind: str | None  # one of PLACE_KINDS
+    place_kind: str | None  # kind of the first place (PLACE_KINDS); None: not chosen
     adaptation_months: int | None
     adaptation_end_date: date | None  # None: derived from start_date + adaptation_months
     notice_days_during_adaptation: int | None
@@ -117,3 +127,30 @@ class AgreementTerms:
     insurance_received_date: date | None
     electrical_statement_date: date | None
     equipment: str
+    second_place_kind: str | None = None  # kind of the second place, if any
+    reversibility_clause: str | None = None  # hrtele.domain.notice.REVERSIBILITY_CLAUSES
+    costs_coverage: str = ""  # costs covered in kind (internet line, phone ...)
+
+    @property
+    def place_kinds(self) -> tuple[str, ...]:
+        """Kinds of the places the agreement names (first, then second)."""
+        return tuple(k for k in (self.place_kind, self.second_place_kind) if k)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementPeriod:
+    """Another agreement of the same employee, as a closed period of days."""
+
+    agreement_id: int
+    first_day: date
+    last_day: date | None  # None: open-ended
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceLoad:
+    """A third place with seats, and how many other teleworkers use it on each half-day."""
+
+    name: str
+    capacity: int | None  # seats; None: not limited
+    occupied: tuple[int, ...]  # 14 counts, Monday morning first (other agreements only)

@@ -21,6 +21,7 @@ from wtforms.validators import (
 )
 
 from hrtele import clock
+from hrtele.domain.pattern import STANDARD_WORKING_WEEK
 from hrtele.web.forms import (
     FrenchDateField,
     FrenchDecimalField,
@@ -29,6 +30,7 @@ from hrtele.web.forms import (
     no_control_chars,
 )
 from hrtele.web.labels import choices
+from hrtele.web.pattern import WeeklyPatternField
 
 # A person's name: letters (any script), with single spaces, apostrophes, hyphens or dots between.
 _PERSON_NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '’.-]{1,2}[^\W\d_]+)*\.?$")
@@ -156,6 +158,15 @@ class EmployeeForm(FlaskForm):
             NumberRange(1, 100, _l("Le taux d'activité est compris entre 1 et 100 %%.")),
         ],
         render_kw={"inputmode": "numeric"},
+    )
+    working_pattern = WeeklyPatternField(
+        _l("Demi-journées travaillées selon le contrat"),
+        default=STANDARD_WORKING_WEEK,
+        keep_when_absent=True,
+    )
+    working_hours = TrimmedStringField(
+        _l("Horaires de travail habituels (facultatif)"),
+        validators=[Length(max=200, message=_l("200 caractères au plus.")), no_control_chars],
     )
     home_address = TextAreaField(
         _l("Adresse du domicile"),

@@ -10,6 +10,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from hrtele.audit.service import record_change
+from hrtele.domain.contact import check_working_hours
+from hrtele.domain.pattern import STANDARD_WORKING_WEEK, is_valid_working_week, worked_days
 from hrtele.domain.terms import Violation
 from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import assign, check_version
@@ -20,8 +22,8 @@ from hrtele.web.pagination import like_pattern
 
 FIELDS = (
     "personnel_number", "civility", "first_name", "last_name", "email", "post_id", "category_id",
-    "hire_date", "contract_date", "working_time_rate", "home_address", "commute_km",
-    "commute_mode", "manager_id", "is_active",
+    "hire_date", "contract_date", "working_time_rate", "working_pattern", "working_hours",
+    "home_address", "commute_km", "commute_mode", "manager_id", "is_active",
 )
 # Agreement states that are no longer « current » for the employee list.
 _CLOSED_AGREEMENT_STATES = ("cancelled",)
@@ -210,9 +212,11 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             data[key] = None
     if data.get("commute_km") is None:
         data["commute_km"] = Decimal("0")
-    for key in ("civility", "email", "home_address"):
+    for key in ("civility", "email", "home_address", "working_hours"):
         if data.get(key) is None:
             data[key] = ""
+    if data.get("working_pattern") is None:
+        data["working_pattern"] = STANDARD_WORKING_WEEK
     if data.get("is_active") is None:
         data["is_active"] = True
     return data
@@ -270,6 +274,16 @@ def validate_employee(data: dict[str, Any], employee_id: int | None) -> list[Vio
                 gettext("Le taux d'activité est compris entre 1 et 100 %."),
             )
         )
+    week = data.get("working_pattern", STANDARD_WORKING_WEEK)
+    if not is_valid_working_week(week):
+        errors.append(
+            _error("working_pattern", gettext("Semaine de travail invalide (0 ou 1 par demi-journée)."))
+        )
+    elif worked_days(week) == 0:
+        errors.append(
+            _error("working_pattern", gettext("Cochez au moins une demi-journée travaillée."))
+        )
+    errors += check_working_hours(data.get("working_hours") or "")
     km = data.get("commute_km")
     if km is not None and not Decimal(0) <= km <= Decimal(2000):
         errors.append(_error("commute_km", gettext("La distance est comprise entre 0 et 2 000 km.")))

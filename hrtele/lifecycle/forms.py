@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from hrtele.agreements.forms import WeeklyPatternMixin, add_pattern_checkboxes
 from hrtele.web.forms import (
     ConfirmWarningsForm,
     EurosField,
@@ -20,6 +19,7 @@ from hrtele.web.forms import (
     strip_filter,
 )
 from hrtele.web.labels import LABELS
+from hrtele.web.pattern import WeeklyPatternField
 
 TEXT_MAX = 2000
 
@@ -131,14 +131,17 @@ class StartImposedForm(FlaskForm):
             raise ValidationError("Utilisez des journées ou des demi-journées (par ex. 2,5).")
 
 
-class AmendForm(WeeklyPatternMixin, ConfirmWarningsForm):
+class AmendForm(ConfirmWarningsForm):
     """« Avenant modificatif »: days, place or allowance of a running agreement."""
 
     version = VersionField()
     effective_date = _date("Date d'effet", "Indiquez la date d'effet de l'avenant modificatif.")
     days_per_week = FrenchDecimalField(
-        "Jours de télétravail par semaine", places=1, minimum=0.5, maximum=5,
+        "Jours de télétravail par semaine", places=1, minimum=0.5, maximum=7,
         validators=[InputRequired("Indiquez le nombre de jours par semaine.")],
+    )
+    weekly_pattern = WeeklyPatternField(
+        "Jours fixes (facultatif : sinon un volume hebdomadaire)", places=2
     )
     place_id = SelectField("Lieu de télétravail", coerce=int)
     second_place_id = SelectField("Second lieu (facultatif)", coerce=int, validators=[Optional()])
@@ -163,7 +166,7 @@ class AmendForm(WeeklyPatternMixin, ConfirmWarningsForm):
             "version": self.version.data,
             "effective_date": self.effective_date.data,
             "days_per_week": self.days_per_week.data,
-            "weekly_pattern": self.weekly_pattern,
+            "weekly_pattern": self.weekly_pattern.data,
             "place_id": self.place_id.data or None,
             "second_place_id": self.second_place_id.data or None,
             "allowance_scheme": self.allowance_scheme.data,
@@ -173,8 +176,6 @@ class AmendForm(WeeklyPatternMixin, ConfirmWarningsForm):
             "reason": self.reason.data,
         }
 
-
-add_pattern_checkboxes(AmendForm)
 
 
 class InterviewForm(FlaskForm):

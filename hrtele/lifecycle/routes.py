@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from hrtele import clock
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
 from hrtele.domain import lifecycle as lc
+from hrtele.domain.notice import notice_sentence
 from hrtele.domain_adapters import RuleViolations, employer_policy
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
@@ -248,17 +249,10 @@ def _default_return_arrangements(item: Agreement) -> str:
 
 
 def _notice_info(item: Agreement, today) -> dict[str, Any] | None:
-    if item.status not in (lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED):
+    if item.status not in lc.ENDABLE_STATES:
         return None
-    phase = services.notice_phase(item, today)
-    days = services.notice_days(item, phase)
-    return {
-        "phase": phase,
-        "days": days,
-        "earliest_today": services.earliest_end_date(item, today, today),
-        "has_clause": item.notice_days_after_adaptation is not None,
-        "adaptation_end": services.adaptation_end_of(item),
-    }
+    terms = services.end_terms_for(item, today)
+    return {"sentence": notice_sentence(terms), "basis": terms.basis}
 
 
 def _render_transition(form, item: Agreement, event: str, refusal: str | None, status: int):
@@ -341,18 +335,21 @@ def _after_transition(item: Agreement, event: str, target: str) -> None:
 def amend(agreement_id: int):
     """« Avenant modificatif »: days, place or allowance of an agreement in force."""
     from hrtele.agreements.services import place_choices
+    from hrtele.places.services import place_names
 
     item = _agreement_or_404(agreement_id)
     form = forms.AmendForm()
     form.place_id.choices = place_choices(item.employee)
     form.second_place_id.choices = place_choices(item.employee)
+    form.weekly_pattern.working_week = item.employee.working_pattern
+    form.weekly_pattern.place_labels = place_names(item.place, item.second_place)
     today = clock.today()
     refusal = None
     if request.method == "GET":
         form.version.data = item.version
         form.effective_date.data = today
         form.days_per_week.data = item.days_per_week
-        form.set_pattern(item.weekly_pattern)
+        form.weekly_pattern.data = item.weekly_pattern
         form.place_id.data = item.place_id or 0
         form.second_place_id.data = item.second_place_id or 0
         form.allowance_scheme.data = item.allowance_scheme

@@ -17,18 +17,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
+from hrtele.agreements.compliance import check_stored
 from hrtele.audit.service import changed_fields, record, record_change
-from hrtele.domain import dates
+from hrtele.domain import dates, notice
 from hrtele.domain import lifecycle as lc
 from hrtele.domain.lifecycle import TransitionContext, TransitionRefused
-from hrtele.domain.rules import check_activation
+from hrtele.domain.pattern import EMPTY_PATTERN
 from hrtele.domain_adapters import (
-    agreement_terms,
-    employee_terms,
     employer_policy,
     policy_terms,
-    post_terms,
-    request_terms,
 )
 from hrtele.editing import BusinessRuleError, check_version
 from hrtele.extensions import db
@@ -62,21 +59,12 @@ UI_EVENTS: tuple[str, ...] = (
     lc.CANCEL,
 )
 
-# States in which the annual interview is owed (L1222-10 4°, 2012).
-INTERVIEW_STATES: tuple[str, ...] = (lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED, lc.ENDING)
+# States in which the annual interview is owed (L1222-10 4°, 2012): the domain registry.
+INTERVIEW_STATES: tuple[str, ...] = tuple(sorted(lc.INTERVIEW_STATES))
 # Agreements that still need their attestations (before activation too).
-ATTESTATION_STATES: tuple[str, ...] = (lc.ISSUED, lc.SIGNED, lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED)
-# A regular agreement in one of these states means the employee teleworks (or is about to).
-TELEWORKING_STATES: tuple[str, ...] = (
-    lc.DRAFT,
-    lc.ISSUED,
-    lc.SIGNED,
-    lc.ADAPTATION,
-    lc.ACTIVE,
-    lc.SUSPENDED,
-)
-PRIORITY_STATES: tuple[str, ...] = (lc.ENDING, lc.ENDED)
-CLOSED_STATES: tuple[str, ...] = (lc.ENDED, lc.CANCELLED)
+ATTESTATION_STATES: tuple[str, ...] = tuple(sorted(lc.ATTESTATION_STATES))
+PRIORITY_STATES: tuple[str, ...] = tuple(sorted(lc.PRIORITY_STATES))
+CLOSED_STATES: tuple[str, ...] = tuple(sorted(lc.CLOSED_STATES))
 
 INITIATIVES = ("employee", "employer")
 METHODS = ("lrar", "hand_delivery")
@@ -142,30 +130,22 @@ def adaptation_end_of(agreement: Agreement) -> date | None:
     return dates.adaptation_end_date(agreement.start_date, agreement.adaptation_months)
 
 
-def notice_phase(agreement: Agreement, today: date) -> str:
-    """'adaptation' or 'after_adaptation': the phase a notice given now would fall in."""
-    state = agreement.status
-    if state == lc.SUSPENDED:
-        state = suspended_from(agreement, today)
-    return dates.PHASE_ADAPTATION if state == lc.ADAPTATION else dates.PHASE_AFTER_ADAPTATION
+def end_terms_for(agreement: Agreement, notification_date: date) -> notice.EndTerms:
+    """Phase, notice delay and earliest end of a notice given on ``notification_date``.
 
-
-def notice_days(agreement: Agreement, phase: str) -> int:
-    """Notice delay of ``phase``: the agreement's, else the employer policy's default."""
+    The one entry point for every screen, document and job (hrtele.domain.notice decides).
+    """
     policy = policy_terms(employer_policy())
-    during = agreement.notice_days_during_adaptation
-    after = agreement.notice_days_after_adaptation
-    return dates.notice_days_for_phase(
-        phase,
-        during if during is not None else policy.notice_days_during_adaptation,
-        after if after is not None else policy.notice_days_after_adaptation,
+    return notice.end_terms(
+        start=agreement.start_date,
+        adaptation_end=adaptation_end_of(agreement),
+        clause=agreement.reversibility_clause or notice.CLAUSE_MUTUAL,
+        notice_during=agreement.notice_days_during_adaptation,
+        notice_after=agreement.notice_days_after_adaptation,
+        policy_notice_during=policy.notice_days_during_adaptation,
+        policy_notice_after=policy.notice_days_after_adaptation,
+        notification_date=notification_date,
     )
-
-
-def earliest_end_date(agreement: Agreement, notification_date: date, today: date) -> date:
-    """Earliest effective end date for a notice given on ``notification_date``."""
-    phase = notice_phase(agreement, today)
-    return dates.effective_end_date(notification_date, notice_days(agreement, phase))
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,15 +211,7 @@ def _plan_sign(a: Agreement, data: dict[str, Any], today: date) -> _Plan:
 
 def activation_violations(a: Agreement, today: date):
     """Rules engine verdict for putting the agreement in force (attestations now blocking)."""
-    employee = a.employee
-    return check_activation(
-        agreement_terms(a),
-        post_terms(employee.post),
-        employee_terms(employee),
-        request_terms(a.request),
-        policy_terms(employer_policy()),
-        today,
-    )
+    return check_stored(a, today, activation=True)
 
 
 def _plan_activate(a: Agreement, data: dict[str, Any], today: date) -> _Plan:
@@ -283,7 +255,7 @@ def _plan_activate(a: Agreement, data: dict[str, Any], today: date) -> _Plan:
     if a.adaptation_end_date is None and adaptation_end is not None:
         changes["adaptation_end_date"] = adaptation_end
     if a.annual_interview_due_date is None and a.start_date is not None:
-        changes["annual_interview_due_date"] = dates.add_months(a.start_date, 12)
+        changes["annual_interview_due_date"] = dates.first_interview_due(a.start_date)
     note = f"Démarrage le {fmt(start)}"
     note += (
         f" ; période d'adaptation jusqu'au {fmt(adaptation_end)}."
@@ -333,17 +305,6 @@ def _plan_notify_end(a: Agreement, data: dict[str, Any], today: date) -> _Plan:
             f"télétravail ({fmt(a.start_date)}).",
             "notification_date",
         )
-    previous = suspended_from(a, today) if a.status == lc.SUSPENDED else a.status
-    phase = dates.PHASE_ADAPTATION if previous == lc.ADAPTATION else dates.PHASE_AFTER_ADAPTATION
-    adaptation_end = adaptation_end_of(a)
-    if phase == dates.PHASE_ADAPTATION and adaptation_end is not None and notified > adaptation_end:
-        _refuse(
-            f"{what} : la période d'adaptation s'est achevée le {fmt(adaptation_end)}. "
-            "Clôturez-la d'abord : la fin du télétravail relève alors de la clause de "
-            "réversibilité et de son délai de prévenance.",
-            "notification_date",
-            BASIS_ADAPTATION,
-        )
     return_arrangements = _text(data, "return_arrangements")
     if not return_arrangements:
         _refuse(
@@ -352,24 +313,22 @@ def _plan_notify_end(a: Agreement, data: dict[str, Any], today: date) -> _Plan:
             "return_arrangements",
             BASIS_ADAPTATION,
         )
-    days = notice_days(a, phase)
-    earliest = dates.effective_end_date(notified, days)
-    effective = data.get("effective_date") or earliest
-    problem = dates.check_notice(notified, days, effective)
-    if problem is not None:
-        basis = BASIS_ADAPTATION if phase == dates.PHASE_ADAPTATION else BASIS_REVERSIBILITY
-        _refuse(problem, "effective_date", basis)
-    if a.end_date is not None and effective > a.end_date:
-        _refuse(
-            f"{what} : la date de fin ({fmt(effective)}) est postérieure au terme de l'accord "
-            f"({fmt(a.end_date)}), qui prend fin de lui-même à cette date.",
-            "effective_date",
-        )
+    terms = end_terms_for(a, notified)
     mutual = bool(data.get("is_end_mutual"))
+    effective = data.get("effective_date") or terms.earliest_end
+    problems = notice.check_end(
+        terms, mutual=mutual, effective=effective, agreement_end=a.end_date
+    )
+    # The transition guard explains a unilateral end refused after adaptation (below).
+    problems = [v for v in problems if v.field != "is_end_mutual"]
+    if problems:
+        _refuse(problems[0].message, problems[0].field, problems[0].basis)
+    phase, days = terms.phase, terms.notice_days
     context = TransitionContext(
-        previous_state=previous,
+        previous_state=suspended_from(a, today) if a.status == lc.SUSPENDED else a.status,
         mutual_agreement=mutual,
-        has_reversibility_clause=a.notice_days_after_adaptation is not None,
+        notice_phase=phase,
+        reversibility_clause=terms.clause,
     )
     who = "du salarié" if initiative == "employee" else "de l'employeur"
     how = "par LRAR" if method == "lrar" else "par remise en main propre contre décharge"
@@ -613,7 +572,7 @@ def start_imposed(
         status=lc.IMPOSED,
         place_id=home.id if home is not None else None,
         days_per_week=days,
-        weekly_pattern="0" * 10,
+        weekly_pattern=EMPTY_PATTERN,
         start_date=start,
         end_date=end if end is not None and end > start else None,
         adaptation_months=0,
@@ -775,7 +734,7 @@ def _differs(old: Any, new: Any) -> bool:
 
 
 def _show(key: str, value: Any) -> str:
-    from hrtele.domain.pattern import describe_pattern
+    from hrtele.domain.pattern import describe_schedule
     from hrtele.web.filters import euros, label, number_fr
 
     if value is None or value == "":
@@ -785,7 +744,7 @@ def _show(key: str, value: Any) -> str:
         return place.name if place is not None else "—"
     if key == "weekly_pattern":
         try:
-            return describe_pattern(value) if "1" in value else "volume sans jours fixes"
+            return describe_schedule(value)
         except ValueError:
             return value
     if key == "allowance_scheme":
@@ -800,21 +759,13 @@ def _show(key: str, value: Any) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def legal_interview_deadline(start: date, held: date) -> date:
-    """Latest date of the next interview: end of the anniversary year after the one held in."""
-    years = 1
-    while dates.add_months(start, 12 * years) < held:
-        years += 1
-    return dates.add_months(start, 12 * (years + 1))
-
-
 def interview_due_date(agreement: Agreement) -> date | None:
     """Next interview due date: the stored one, else the first anniversary of the start."""
     if agreement.annual_interview_due_date is not None:
         return agreement.annual_interview_due_date
     if agreement.start_date is None:
         return None
-    return dates.add_months(agreement.start_date, 12)
+    return dates.first_interview_due(agreement.start_date)
 
 
 def _interview_values(
@@ -843,8 +794,8 @@ def _interview_values(
         raise _input("conditions", "Résumez les échanges sur les conditions d'activité.", BASIS_INTERVIEW)
     if not workload:
         raise _input("workload", "Résumez les échanges sur la charge de travail.", BASIS_INTERVIEW)
-    deadline = legal_interview_deadline(agreement.start_date, held)
-    next_date = data.get("next_date") or min(dates.add_months(held, 12), deadline)
+    deadline = dates.next_interview_deadline(agreement.start_date, held)
+    next_date = data.get("next_date") or dates.next_interview_due(agreement.start_date, held)
     if next_date <= held:
         raise _input("next_date", "Le prochain entretien doit être postérieur à celui-ci.")
     if next_date > deadline:
@@ -1097,7 +1048,7 @@ def _candidates_stmt() -> Select:
     still_teleworking = exists().where(
         other.employee_id == Employee.id,
         other.kind == "regular",
-        other.status.in_(TELEWORKING_STATES),
+        other.status.in_(lc.LIVE_STATES - {lc.ENDING, lc.IMPOSED}),
     )
     return (
         select(

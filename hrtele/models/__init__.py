@@ -19,6 +19,7 @@ from hrtele.models.payroll import PayrollExport, UrssafCeiling
 from hrtele.models.place import Place
 from hrtele.models.post import Post
 from hrtele.models.request import TeleworkRequest
+from hrtele.models.signature import SignatureEvidence, SignatureRequest
 from hrtele.models.user import Invitation, User, UserSession
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "Policy",
     "Post",
     "PriorityInformation",
+    "SignatureEvidence",
+    "SignatureRequest",
     "SignedScan",
     "TeleworkRequest",
     "UrssafCeiling",

@@ -18,23 +18,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrtele.models.base import Base, TimestampMixin, VersionedMixin, utcnow
+from hrtele.domain import lifecycle as lc
+from hrtele.domain.document_kinds import (
+    AMENDMENT_REVISION_STATES,
+    NOTICE_STATES,
+    can_issue_amendment,
+)
+from hrtele.domain.lifecycle import ALL_AGREEMENT_STATES
+from hrtele.domain.notice import REVERSIBILITY_CLAUSES
+from hrtele.domain.pattern import EMPTY_PATTERN, SLOTS_PER_WEEK
+from hrtele.models.base import Base, TimestampMixin, VersionedMixin, sql_in, utcnow
 from hrtele.models.employee import Employee
 from hrtele.models.place import Place
 from hrtele.models.request import TeleworkRequest
 
-AGREEMENT_STATUSES = (
-    "draft",
-    "issued",
-    "signed",
-    "adaptation",
-    "active",
-    "suspended",
-    "ending",
-    "ended",
-    "cancelled",
-    "imposed",
-)
+#: Every state an agreement row may hold (standard and exceptional), from the domain registry.
+AGREEMENT_STATUSES = ALL_AGREEMENT_STATES
 
 
 class Agreement(Base, TimestampMixin, VersionedMixin):
@@ -42,10 +41,15 @@ class Agreement(Base, TimestampMixin, VersionedMixin):
 
     __tablename__ = "agreements"
     __table_args__ = (
-        CheckConstraint("days_per_week >= 0 AND days_per_week <= 5", name="days_range"),
+        CheckConstraint("days_per_week >= 0 AND days_per_week <= 7", name="days_range"),
         CheckConstraint("allowance_amount >= 0", name="allowance_not_negative"),
         CheckConstraint("end_date IS NULL OR end_date > start_date", name="end_after_start"),
         CheckConstraint("kind IN ('regular', 'exceptional')", name="kind_known"),
+        CheckConstraint(f"status IN {sql_in(ALL_AGREEMENT_STATES)}", name="status_known"),
+        CheckConstraint(
+            f"reversibility_clause IN {sql_in(REVERSIBILITY_CLAUSES)}",
+            name="reversibility_clause_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,16 +62,22 @@ class Agreement(Base, TimestampMixin, VersionedMixin):
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), nullable=True)
     second_place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), nullable=True)
     days_per_week: Mapped[Decimal] = mapped_column(Numeric(3, 1))
-    weekly_pattern: Mapped[str] = mapped_column(String(10), default="0000000000")
+    # 14 half-days, Monday AM first: '0' none, '1' at place_id, '2' at second_place_id.
+    weekly_pattern: Mapped[str] = mapped_column(String(SLOTS_PER_WEEK), default=EMPTY_PATTERN)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     adaptation_months: Mapped[int] = mapped_column(Integer, default=3)
     adaptation_end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     notice_days_during_adaptation: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notice_days_after_adaptation: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # After the adaptation period: 'notice' (either party may end it with the agreed notice) or
+    # 'mutual' (only by mutual agreement), ANI 19/07/2005 art. 3.
+    reversibility_clause: Mapped[str] = mapped_column(String(10), default="notice")
     contact_slots: Mapped[str] = mapped_column(Text, default="")
     time_control: Mapped[str] = mapped_column(Text, default="")
     equipment: Mapped[str] = mapped_column(Text, default="")
+    # Costs covered in kind (internet line, phone subscription paid ...), C. trav. L1222-10 1°.
+    costs_coverage: Mapped[str] = mapped_column(Text, default="")
     allowance_scheme: Mapped[str] = mapped_column(String(20), default="none")
     allowance_amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
     allowance_monthly_cap: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
@@ -103,6 +113,58 @@ class Agreement(Base, TimestampMixin, VersionedMixin):
     events: Mapped[list[AgreementEvent]] = relationship(
         back_populates="agreement", order_by="AgreementEvent.id"
     )
+
+    # -- what screens ask about the state (the domain registry answers) ----------------------
+
+    @property
+    def status_label(self) -> str:
+        """French label of the state."""
+        return lc.STATE_LABELS.get(self.status, self.status)
+
+    @property
+    def tone(self) -> str:
+        """Badge tone of the state ("ok", "warn", "info", "closed", "neutral")."""
+        return lc.state_tone(self.status)
+
+    @property
+    def is_live(self) -> bool:
+        """In force or in preparation (not ended nor cancelled)."""
+        return self.status in lc.LIVE_STATES
+
+    @property
+    def is_teleworking(self) -> bool:
+        """The employee teleworks under it today (started, not suspended, not over)."""
+        return self.status in lc.TELEWORKING_STATES
+
+    @property
+    def is_endable(self) -> bool:
+        """The end of telework may be notified."""
+        return self.status in lc.ENDABLE_STATES
+
+    @property
+    def has_ending(self) -> bool:
+        """An end of telework was notified (notice running or over)."""
+        return self.status in (lc.ENDING, lc.ENDED) and self.ending_notification_date is not None
+
+    @property
+    def has_notice_stage(self) -> bool:
+        """A regular agreement whose end was notified: the reversibility notice applies."""
+        return self.kind == "regular" and self.status in NOTICE_STATES
+
+    @property
+    def follows_interviews(self) -> bool:
+        """The annual interview is followed in this state."""
+        return self.status in lc.INTERVIEW_STATES
+
+    @property
+    def awaits_amendment_version(self) -> bool:
+        """A running agreement amended or renewed whose new amendment version is not issued."""
+        return self.has_pending_amendment and self.status in AMENDMENT_REVISION_STATES
+
+    @property
+    def can_issue(self) -> bool:
+        """An amendment version may be issued now (first issue, or after an amendment)."""
+        return can_issue_amendment(self.status, self.kind, self.has_pending_amendment)
 
 
 class AgreementEvent(Base):

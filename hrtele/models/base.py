@@ -48,3 +48,8 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+def sql_in(values: tuple[str, ...] | frozenset[str]) -> str:
+    """SQL literal list for a CHECK constraint built from a domain registry: "('a', 'b')"."""
+    return "(" + ", ".join(f"'{value}'" for value in sorted(values)) + ")"

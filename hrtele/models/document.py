@@ -17,16 +17,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrtele.models.base import Base, utcnow
+from hrtele.domain.document_kinds import DOCUMENT_KIND_CODES
+from hrtele.models.base import Base, sql_in, utcnow
 from hrtele.models.employee import Employee
 
-DOCUMENT_KINDS = (
-    "amendment",
-    "reversibility_notice",
-    "refusal_letter",
-    "interview_record",
-    "observatory",
-)
+#: Every kind of issued document (the domain registry; the constraint below lists the same).
+DOCUMENT_KINDS = DOCUMENT_KIND_CODES
 
 
 class IssuedDocument(Base):
@@ -35,11 +31,7 @@ class IssuedDocument(Base):
     __tablename__ = "issued_documents"
     __table_args__ = (
         UniqueConstraint("employee_id", "kind", "version", name="uq_issued_documents_version"),
-        CheckConstraint(
-            "kind IN ('amendment', 'reversibility_notice', 'refusal_letter', "
-            "'interview_record', 'observatory')",
-            name="kind_known",
-        ),
+        CheckConstraint(f"kind IN {sql_in(DOCUMENT_KIND_CODES)}", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

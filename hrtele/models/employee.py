@@ -8,6 +8,12 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hrtele.domain.pattern import (
+    SLOTS_PER_WEEK,
+    STANDARD_WORKING_WEEK,
+    describe_working_week,
+    is_valid_working_week,
+)
 from hrtele.models.base import Base, TimestampMixin, VersionedMixin
 from hrtele.models.organisation import Category
 from hrtele.models.post import Post
@@ -37,6 +43,12 @@ class Employee(Base, TimestampMixin, VersionedMixin):
     hire_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     contract_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     working_time_rate: Mapped[int] = mapped_column(Integer, default=100)
+    # Half-days worked under the contract, Monday AM first ('1' worked): see domain.pattern.
+    working_pattern: Mapped[str] = mapped_column(
+        String(SLOTS_PER_WEEK), default=STANDARD_WORKING_WEEK
+    )
+    # Daily working hours (« 8 h 30 – 12 h 30 et 13 h 30 – 17 h 30 »); empty: the policy's.
+    working_hours: Mapped[str] = mapped_column(Text, default="")
     home_address: Mapped[str] = mapped_column(Text, default="")
     commute_km: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=Decimal("0"))
     commute_mode: Mapped[str] = mapped_column(String(20), default="voiture")
@@ -48,6 +60,13 @@ class Employee(Base, TimestampMixin, VersionedMixin):
     post: Mapped[Post | None] = relationship()
     category: Mapped[Category | None] = relationship()
     manager: Mapped[Employee | None] = relationship(remote_side=[id])
+
+    @property
+    def working_week_text(self) -> str:
+        """French description of the working week (« du lundi au vendredi »)."""
+        if not is_valid_working_week(self.working_pattern):
+            return "non renseignée"
+        return describe_working_week(self.working_pattern)
 
     @property
     def full_name(self) -> str:

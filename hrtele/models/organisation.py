@@ -57,7 +57,7 @@ class Policy(Base, TimestampMixin, VersionedMixin):
 
     __tablename__ = "policies"
     __table_args__ = (
-        CheckConstraint("max_days_per_week >= 0 AND max_days_per_week <= 5", name="max_days_range"),
+        CheckConstraint("max_days_per_week >= 0 AND max_days_per_week <= 7", name="max_days_range"),
         CheckConstraint("allowance_amount >= 0", name="allowance_not_negative"),
     )
 
@@ -75,6 +75,14 @@ class Policy(Base, TimestampMixin, VersionedMixin):
     default_contact_slots: Mapped[str] = mapped_column(
         Text, default="9 h 30 – 12 h 00 et 14 h 00 – 16 h 30"
     )
+    # Usual daily working hours; contact slots must fall within them (L3131-1 daily rest).
+    default_working_hours: Mapped[str] = mapped_column(
+        Text, default="8 h 30 – 12 h 30 et 13 h 30 – 17 h 30"
+    )
+    # Costs the employer covers in kind for every teleworker (C. trav. L1222-10 1°, 2012).
+    costs_coverage: Mapped[str] = mapped_column(Text, default="")
+    # Reversibility clause proposed for new agreements ('notice' or 'mutual').
+    reversibility_clause: Mapped[str] = mapped_column(String(10), default="notice")
     default_time_control: Mapped[str] = mapped_column(
         Text, default="Auto-déclaration hebdomadaire des horaires, validée par le responsable"
     )
@@ -83,5 +91,9 @@ class Policy(Base, TimestampMixin, VersionedMixin):
     allowance_monthly_cap: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
     insurance_required: Mapped[bool] = mapped_column(Boolean, default=True)
     electrical_statement_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Electronic signature of the amendment: who signs first (hrtele.domain.signing.ORDERS).
+    signature_order: Mapped[str] = mapped_column(
+        String(20), default="employee_first", server_default="employee_first"
+    )
 
     employer: Mapped[Employer] = relationship(back_populates="policy")

@@ -17,7 +17,7 @@ class Post(Base, TimestampMixin, VersionedMixin):
     __tablename__ = "posts"
     __table_args__ = (
         CheckConstraint(
-            "max_days_per_week IS NULL OR (max_days_per_week >= 0 AND max_days_per_week <= 5)",
+            "max_days_per_week IS NULL OR (max_days_per_week >= 0 AND max_days_per_week <= 7)",
             name="max_days_range",
         ),
         CheckConstraint("headcount >= 0", name="headcount_not_negative"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hrtele.domain.pattern import EMPTY_PATTERN, SLOTS_PER_WEEK
 from hrtele.models.base import Base, TimestampMixin, VersionedMixin
 from hrtele.models.employee import Employee
 from hrtele.models.place import Place
@@ -24,7 +25,7 @@ class TeleworkRequest(Base, TimestampMixin, VersionedMixin):
             "status IN ('pending', 'accepted', 'refused', 'withdrawn')", name="status_known"
         ),
         CheckConstraint("initiative IN ('employee', 'employer')", name="initiative_known"),
-        CheckConstraint("wished_days > 0 AND wished_days <= 5", name="wished_days_range"),
+        CheckConstraint("wished_days > 0 AND wished_days <= 7", name="wished_days_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,8 +33,10 @@ class TeleworkRequest(Base, TimestampMixin, VersionedMixin):
     request_date: Mapped[date] = mapped_column(Date)
     initiative: Mapped[str] = mapped_column(String(10), default="employee")
     wished_days: Mapped[Decimal] = mapped_column(Numeric(3, 1))
-    wished_pattern: Mapped[str] = mapped_column(String(10), default="0000000000")
+    # Same encoding as Agreement.weekly_pattern ('1' at place_id, '2' at second_place_id).
+    wished_pattern: Mapped[str] = mapped_column(String(SLOTS_PER_WEEK), default=EMPTY_PATTERN)
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), nullable=True)
+    second_place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), nullable=True)
     motive: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     refusal_reason: Mapped[str] = mapped_column(Text, default="")
@@ -42,4 +45,5 @@ class TeleworkRequest(Base, TimestampMixin, VersionedMixin):
     decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     employee: Mapped[Employee] = relationship()
-    place: Mapped[Place | None] = relationship()
+    place: Mapped[Place | None] = relationship(foreign_keys=[place_id])
+    second_place: Mapped[Place | None] = relationship(foreign_keys=[second_place_id])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hrtele.models.base import Base, TimestampMixin, VersionedMixin, utcnow
@@ -30,6 +30,10 @@ class User(Base, TimestampMixin, VersionedMixin):
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     password_changed_dt: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True
+    )
+    # HR account allowed to sign documents for the employer (electronic signature circuit).
+    can_sign_for_employer: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
     )
 
     employee: Mapped[Employee | None] = relationship()

@@ -54,6 +54,8 @@ from sqlalchemy import (
 )
 
 from hrtele.allowances.services import COUNTED_STATUSES, MONTHS_FR, month_bounds, shift_month
+from hrtele.domain import lifecycle as lc
+from hrtele.domain.allowances import OPEN_SUSPENSION_STATES
 from hrtele.domain.holidays import french_public_holidays
 from hrtele.extensions import db
 from hrtele.models import (
@@ -67,8 +69,8 @@ from hrtele.models import (
 )
 from hrtele.web.labels import LABELS
 
-ACTIVE_NOW_STATUSES = ("adaptation", "active", "ending")
-OPEN_SUSPENSION_STATUSES = ("suspended", "ending", "ended")
+ACTIVE_NOW_STATUSES: tuple[str, ...] = tuple(sorted(lc.REGULAR_TELEWORKING_STATES))
+OPEN_SUSPENSION_STATUSES: tuple[str, ...] = tuple(sorted(OPEN_SUSPENSION_STATES))
 TREND_MONTHS = 12
 TOP_REASONS = 10
 _CENT = Decimal("0.01")

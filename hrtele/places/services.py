@@ -159,3 +159,30 @@ def update_place(place: Place, data: dict[str, Any], expected_version: int | Non
     assign(place, data)
     record_change(place, actor)
     return place
+
+
+def short_label(place: Place | None) -> str:
+    """How a screen names a place in one word or two: « domicile » or the third place's name."""
+    if place is None:
+        return ""
+    if place.kind == "home":
+        return gettext("domicile")
+    return (place.name or "").strip() or gettext("tiers-lieu")
+
+
+def place_names(place: Place | None, second_place: Place | None) -> dict[int, str]:
+    """Place code (1, 2 of a weekly pattern) -> short label, for describing a schedule."""
+    names = {code: short_label(row) for code, row in ((1, place), (2, second_place)) if row}
+    if len(names) == 2 and names[1] == names[2]:
+        names = {1: f"{names[1]} (lieu 1)", 2: f"{names[2]} (lieu 2)"}
+    return names
+
+
+def describe_schedule_of(record: Any) -> str:
+    """French description of an agreement's or a request's days, with places when several."""
+    from hrtele.domain.pattern import describe_schedule
+
+    pattern = getattr(record, "weekly_pattern", None) or getattr(record, "wished_pattern", None)
+    return describe_schedule(
+        pattern, place_names(getattr(record, "place", None), getattr(record, "second_place", None))
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,6 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from hrtele.domain.signing import ORDER_LABELS
 from hrtele.policy.services import (
     CATEGORY_FIELDS,
     EMPLOYER_FIELDS,
@@ -113,6 +115,23 @@ class PolicyForm(ConfirmWarningsForm):
             no_control_chars,
         ],
     )
+    default_working_hours = TrimmedStringField(
+        "Horaires de travail habituels",
+        validators=[
+            DataRequired("Indiquez les horaires habituels (ex. 8 h 30 – 12 h 30 et 13 h 30 – 17 h 30)."),
+            Length(max=200, message="200 caractères au plus."),
+            no_control_chars,
+        ],
+    )
+    reversibility_clause = RadioField(
+        "Clause de réversibilité proposée dans les nouveaux accords",
+        choices=dict(LABELS["reversibility_clause"]),
+        default="notice",
+    )
+    costs_coverage = TextAreaField(
+        "Coûts pris en charge en nature pour tous les télétravailleurs (un par ligne, facultatif)",
+        validators=[Length(max=2000, message="2 000 caractères au plus."), no_control_chars],
+    )
     allowance_scheme = SelectField(
         "Modalité de l'allocation", choices=dict(LABELS["allowance_scheme"])
     )
@@ -123,6 +142,11 @@ class PolicyForm(ConfirmWarningsForm):
     insurance_required = BooleanField("Attestation d'assurance habitation exigée")
     electrical_statement_required = BooleanField(
         "Attestation de conformité électrique exigée (télétravail à domicile)"
+    )
+    signature_order = SelectField(
+        "Ordre des signatures électroniques de l'avenant",
+        choices=[SelectChoice(order, label.capitalize()) for order, label in ORDER_LABELS.items()],
+        validators=[DataRequired("Choisissez l'ordre des signatures.")],
     )
 
     def service_data(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hrtele.audit.service import record_change
+from hrtele.domain.notice import REVERSIBILITY_CLAUSES
 from hrtele.domain.rules import check_policy
 from hrtele.domain.terms import Violation
 from hrtele.domain_adapters import employer_policy, input_error, policy_terms, require_compliance
@@ -49,11 +50,15 @@ POLICY_FIELDS: tuple[str, ...] = (
     "notice_days_after_adaptation",
     "default_contact_slots",
     "default_time_control",
+    "default_working_hours",
+    "reversibility_clause",
+    "costs_coverage",
     "allowance_scheme",
     "allowance_amount",
     "allowance_monthly_cap",
     "insurance_required",
     "electrical_statement_required",
+    "signature_order",
 )
 EMPLOYER_FIELDS: tuple[str, ...] = (
     "name",
@@ -149,8 +154,13 @@ def get_policy() -> Policy | None:
 
 def _policy_values(data: dict[str, Any]) -> dict[str, Any]:
     values = {key: data.get(key) for key in POLICY_FIELDS}
-    for key in ("legal_frame", "default_contact_slots", "default_time_control"):
+    for key in (
+        "legal_frame", "default_contact_slots", "default_time_control", "default_working_hours",
+        "costs_coverage",
+    ):
         values[key] = (values[key] or "").strip()
+    if values["reversibility_clause"] not in REVERSIBILITY_CLAUSES:
+        values["reversibility_clause"] = "notice"
     for key in ("half_days_allowed", "insurance_required", "electrical_statement_required"):
         values[key] = bool(values[key])
     return values

@@ -32,7 +32,7 @@ class PortalRequestForm(FlaskForm):
         _l("Nombre de jours de télétravail souhaités par semaine"),
         places=1,
         minimum=Decimal("0.5"),
-        maximum=5,
+        maximum=7,
         validators=[
             InputRequired(_l("Indiquez le nombre de jours souhaités par semaine.")),
             half_days,

@@ -24,7 +24,8 @@ from flask import (
 from hrtele import clock
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, get_visible_or_404, require_employee
-from hrtele.domain.dates import PHASE_ADAPTATION, format_date_fr
+from hrtele.domain.dates import format_date_fr
+from hrtele.domain.notice import PHASE_ADAPTATION, notice_sentence
 from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db, limiter
@@ -36,12 +37,11 @@ from hrtele.portal.services import (
     download_url,
     end_terms,
     endable_agreement,
+    latest_end,
     max_days_hint,
     my_agreements,
     my_documents_stmt,
     my_requests,
-    notice_explanation,
-    pattern_text,
     pending_request,
     record_export,
     request_end,
@@ -52,15 +52,11 @@ from hrtele.portal.services import (
 from hrtele.requests.services import HOME_FROM_FILE
 from hrtele.web.filters import datetime_fr
 from hrtele.web.forms import EmptyForm, show_violations
+from hrtele.web.labels import LABELS
 from hrtele.web.pagination import paginate
 
 bp = Blueprint("portal", __name__, url_prefix="/mon-espace")
 bp.before_request(require_employee)
-
-
-@bp.context_processor
-def _helpers():
-    return {"pattern_text": pattern_text}
 
 
 def _me() -> tuple[User, Employee]:
@@ -211,7 +207,7 @@ def request_end_view():
     terms = end_terms(agreement, today)
     form = EndRequestForm()
     if request.method == "GET":
-        form.effective_date.data = terms.earliest
+        form.effective_date.data = terms.earliest_end
     if form.validate_on_submit():
         try:
             request_end(agreement, form.effective_date.data, form.reason.data or "", actor, today)
@@ -236,7 +232,9 @@ def request_end_view():
         agreement=agreement,
         form=form,
         terms=terms,
-        explanation=notice_explanation(terms),
+        explanation=notice_sentence(terms),
+        latest=latest_end(agreement, terms),
+        phase_label=LABELS["ending_phase"].get(terms.phase, terms.phase),
         in_adaptation=terms.phase == PHASE_ADAPTATION,
     ), status
 

@@ -19,18 +19,10 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from hrtele import clock
 from hrtele.audit.service import changed_fields, record
-from hrtele.domain import lifecycle
-from hrtele.domain.dates import (
-    PHASE_ADAPTATION,
-    PHASE_AFTER_ADAPTATION,
-    annual_interview_due_dates,
-    effective_end_date,
-    format_date_fr,
-)
-from hrtele.domain.pattern import EMPTY_PATTERN, describe_pattern, is_valid_pattern
+from hrtele.domain import lifecycle, notice
+from hrtele.domain.dates import format_date_fr
+from hrtele.domain.pattern import EMPTY_PATTERN
 from hrtele.domain.rules import (
-    BASIS_ADAPTATION,
-    BASIS_REVERSIBILITY,
     check_request,
     monthly_allowance,
 )
@@ -44,7 +36,7 @@ from hrtele.domain_adapters import (
 )
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
-from hrtele.lifecycle.services import adaptation_end_of, notice_days
+from hrtele.lifecycle.services import end_terms_for, interview_due_date
 from hrtele.models import (
     Absence,
     Agreement,
@@ -62,24 +54,17 @@ from hrtele.models import (
     UserSession,
 )
 from hrtele.models.base import utcnow
+from hrtele.places.services import describe_schedule_of
 from hrtele.requests.services import create_request, request_violations
 from hrtele.web.filters import number_fr
 from hrtele.web.labels import LABELS
 
 #: Agreements the employee sees as current (a draft is HR's working copy, not yet issued).
-LIVE_STATUSES: tuple[str, ...] = (
-    lifecycle.ISSUED,
-    lifecycle.SIGNED,
-    lifecycle.ADAPTATION,
-    lifecycle.ACTIVE,
-    lifecycle.SUSPENDED,
-    lifecycle.ENDING,
-    lifecycle.IMPOSED,
-)
+LIVE_STATUSES: frozenset[str] = lifecycle.LIVE_STATES - {lifecycle.DRAFT}
 #: Agreements shown in the history.
-PAST_STATUSES: tuple[str, ...] = (lifecycle.ENDED, lifecycle.CANCELLED)
-#: Agreements whose end the employee may ask for from their space.
-ENDABLE_STATUSES: tuple[str, ...] = (lifecycle.ADAPTATION, lifecycle.ACTIVE)
+PAST_STATUSES: frozenset[str] = lifecycle.CLOSED_STATES
+#: Agreements whose end the employee may ask for from their space (the same as HR's).
+ENDABLE_STATUSES: frozenset[str] = lifecycle.ENDABLE_STATES
 #: A wished end date further than this after the earliest possible one is a typing mistake.
 MAX_END_DELAY = timedelta(days=366)
 EXPORT_FORMAT = "hrtele-export-salarie/1"
@@ -113,13 +98,6 @@ class AgreementView:
         return self.agreement.status in LIVE_STATUSES
 
 
-def pattern_text(pattern: str | None) -> str:
-    """French description of a weekly pattern; no ticked slot means a weekly volume."""
-    if not pattern or not is_valid_pattern(pattern) or pattern == EMPTY_PATTERN:
-        return gettext("jours non fixés (volume hebdomadaire)")
-    return describe_pattern(pattern)
-
-
 def _monthly_allowance(agreement: Agreement) -> Decimal | None:
     """Monthly allowance of the agreement (capped), None for a one-off or unknown scheme."""
     try:
@@ -136,27 +114,11 @@ def _monthly_allowance(agreement: Agreement) -> Decimal | None:
     return amount
 
 
-def _next_interview(
-    agreement: Agreement, interviews: list[AnnualInterview], today: date
-) -> date | None:
-    """Next annual interview: set at the last one, else the agreement's date, else computed."""
-    planned = [i.next_date for i in interviews if i.next_date is not None]
-    if planned:
-        return max(planned)
-    if agreement.annual_interview_due_date is not None:
-        return agreement.annual_interview_due_date
-    if (
-        agreement.status
-        in (lifecycle.ADAPTATION, lifecycle.ACTIVE, lifecycle.SUSPENDED, lifecycle.SIGNED)
-        and agreement.start_date is not None
-    ):
-        try:
-            return annual_interview_due_dates(
-                agreement.start_date, max(today, agreement.start_date)
-            )
-        except OverflowError:
-            return None
-    return None
+def _next_interview(agreement: Agreement) -> date | None:
+    """Next annual interview, as HR's follow-up counts it (while telework runs or is signed)."""
+    if agreement.status not in lifecycle.INTERVIEW_STATES | {lifecycle.SIGNED}:
+        return None
+    return interview_due_date(agreement)
 
 
 def my_agreements(employee_id: int, today: date) -> list[AgreementView]:
@@ -192,9 +154,9 @@ def my_agreements(employee_id: int, today: date) -> list[AgreementView]:
     return [
         AgreementView(
             agreement=a,
-            pattern_text=pattern_text(a.weekly_pattern),
+            pattern_text=describe_schedule_of(a),
             monthly_allowance=_monthly_allowance(a),
-            next_interview=_next_interview(a, interviews[a.id], today),
+            next_interview=_next_interview(a),
             equipment=equipment[a.id],
             interviews=interviews[a.id],
         )
@@ -342,7 +304,7 @@ def _live_agreement_note(employee_id: int) -> Violation | None:
     status = db.session.scalar(
         select(Agreement.status)
         .where(
-            Agreement.employee_id == employee_id, Agreement.status.in_(("draft",) + LIVE_STATUSES)
+            Agreement.employee_id == employee_id, Agreement.status.in_(lifecycle.LIVE_STATES)
         )
         .order_by(Agreement.id.desc())
         .limit(1)
@@ -408,127 +370,30 @@ def submit_request(
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EndTerms:
-    """What applies if the employee notifies the end of telework today."""
-
-    phase: str
-    notice_days: int
-    notification_date: date
-    earliest: date
-    latest: date
-    has_reversibility_clause: bool
-
-    @property
-    def basis(self) -> str:
-        """Legal basis of the notice delay in this phase."""
-        return BASIS_ADAPTATION if self.phase == PHASE_ADAPTATION else BASIS_REVERSIBILITY
-
-    @property
-    def phase_label(self) -> str:
-        """French label of the phase."""
-        return LABELS["ending_phase"].get(self.phase, self.phase)
+def end_terms(agreement: Agreement, today: date) -> notice.EndTerms:
+    """What applies if the employee notifies the end of telework today (the domain decides)."""
+    return end_terms_for(agreement, today)
 
 
-def end_phase(agreement: Agreement, today: date) -> str:
-    """Phase a notice given today falls in: adaptation until its last day, then reversibility.
-
-    The dates decide when HR has not yet closed an adaptation period that is over: from the
-    day after its end, the avenant's reversibility clause and its notice delay apply.
-    """
-    if agreement.status != lifecycle.ADAPTATION:
-        return PHASE_AFTER_ADAPTATION
-    end = adaptation_end_of(agreement)
-    if end is not None and today > end:
-        return PHASE_AFTER_ADAPTATION
-    return PHASE_ADAPTATION
-
-
-def end_terms(agreement: Agreement, today: date) -> EndTerms:
-    """Phase, notice delay and the range of effective end dates possible if notified today."""
-    phase = end_phase(agreement, today)
-    notice = notice_days(agreement, phase)  # the agreement's delay, else the policy's
-    earliest = effective_end_date(today, notice)
-    latest = earliest + MAX_END_DELAY
+def latest_end(agreement: Agreement, terms: notice.EndTerms) -> date:
+    """Latest end date the employee may ask for (a year after the earliest, within the term)."""
+    latest = terms.earliest_end + MAX_END_DELAY
     if agreement.end_date is not None:
         latest = min(latest, agreement.end_date)
-    return EndTerms(
-        phase=phase,
-        notice_days=notice,
-        notification_date=today,
-        earliest=earliest,
-        latest=latest,
-        # Article 8 of the avenant (templates/pdf/amendment.html) is an agreed reversibility
-        # clause: after adaptation either party may notify the end with this notice delay.
-        has_reversibility_clause=agreement.notice_days_after_adaptation is not None,
-    )
+    return latest
 
 
 def _days_fr(n: int) -> str:
     return gettext("%(n)s jour", n=n) if n <= 1 else gettext("%(n)s jours", n=n)
 
 
-def notice_explanation(terms: EndTerms) -> str:
-    """French sentence explaining the notice delay that applies and the earliest end date."""
-    if terms.phase == PHASE_ADAPTATION:
-        head = gettext(
-            "Vous êtes en période d'adaptation : chacune des parties peut mettre fin au "
-            "télétravail en respectant le délai de prévenance de %(days)s prévu par votre "
-            "avenant (ANI du 19 juillet 2005, art. 2).",
-            days=_days_fr(terms.notice_days),
-        )
-    else:
-        head = gettext(
-            "La période d'adaptation est terminée : la clause de réversibilité de votre avenant "
-            "permet à chacune des parties de mettre fin au télétravail en respectant un délai "
-            "de prévenance de %(days)s (ANI du 19 juillet 2005, art. 3).",
-            days=_days_fr(terms.notice_days),
-        )
-    tail = gettext(
-        "Notifiée aujourd'hui (%(today)s), la fin du télétravail peut prendre effet au plus tôt "
-        "le %(earliest)s.",
-        today=format_date_fr(terms.notification_date),
-        earliest=format_date_fr(terms.earliest),
+def _check_end_date(agreement: Agreement, terms: notice.EndTerms, wished: date) -> None:
+    problems = notice.check_end(
+        terms, mutual=False, effective=wished, agreement_end=agreement.end_date
     )
-    return f"{head} {tail}"
-
-
-def _check_end_date(agreement: Agreement, terms: EndTerms, wished: date) -> None:
-    if wished < terms.earliest:
-        raise RuleViolations(
-            [
-                Violation(
-                    field="effective_date",
-                    message=gettext(
-                        "La date souhaitée (%(wished)s) ne respecte pas le délai de prévenance de "
-                        "%(days)s : notifiée aujourd'hui (%(today)s), la fin du télétravail peut prendre "
-                        "effet au plus tôt le %(earliest)s.",
-                        wished=format_date_fr(wished),
-                        days=_days_fr(terms.notice_days),
-                        today=format_date_fr(terms.notification_date),
-                        earliest=format_date_fr(terms.earliest),
-                    ),
-                    basis=terms.basis,
-                    blocking=True,
-                )
-            ]
-        )
-    if agreement.end_date is not None and wished > agreement.end_date:
-        raise RuleViolations(
-            [
-                Violation(
-                    field="effective_date",
-                    message=gettext(
-                        "Votre accord de télétravail prend fin le %(end)s : choisissez une date de fin "
-                        "au plus tard à cette date.",
-                        end=format_date_fr(agreement.end_date),
-                    ),
-                    basis="",
-                    blocking=True,
-                )
-            ]
-        )
-    if wished > terms.earliest + MAX_END_DELAY:
+    if problems:
+        raise RuleViolations(problems)
+    if wished > terms.earliest_end + MAX_END_DELAY:
         raise RuleViolations(
             [
                 Violation(
@@ -536,7 +401,7 @@ def _check_end_date(agreement: Agreement, terms: EndTerms, wished: date) -> None
                     message=gettext(
                         "Date trop lointaine : choisissez une date de fin au plus tard le %(latest)s "
                         "(un an après la date la plus proche possible).",
-                        latest=format_date_fr(terms.earliest + MAX_END_DELAY),
+                        latest=format_date_fr(terms.earliest_end + MAX_END_DELAY),
                     ),
                     basis="",
                     blocking=True,
@@ -572,7 +437,8 @@ def request_end(
             lifecycle.NOTIFY_END,
             lifecycle.TransitionContext(
                 mutual_agreement=False,
-                has_reversibility_clause=terms.has_reversibility_clause,
+                notice_phase=terms.phase,
+                reversibility_clause=terms.clause,
             ),
         )
     except lifecycle.TransitionRefused as exc:

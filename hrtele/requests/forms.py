@@ -1,7 +1,6 @@
 """Telework request forms: recording the request, and HR's decision (accept, refuse, withdraw).
 
-WeeklyPatternField (with the macro templates/requests/_pattern.html) is reusable by any form
-holding a weekly telework pattern, e.g. the agreement form.
+The weekly pattern uses the shared WeeklyPatternField (hrtele/web/pattern.py).
 """
 
 from __future__ import annotations
@@ -10,17 +9,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectField, TextAreaField
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from hrtele.domain.pattern import (
-    EMPTY_PATTERN,
-    SLOT_NAMES,
-    SLOTS_PER_DAY,
-    SLOTS_PER_WEEK,
-    build_pattern,
-    is_valid_pattern,
-)
 from hrtele.employees.forms import Required, nfc, not_far_future
 from hrtele.web.forms import (
     ConfirmWarningsForm,
@@ -30,52 +21,7 @@ from hrtele.web.forms import (
     no_control_chars,
 )
 from hrtele.web.labels import choices
-
-WEEKDAY_LABELS = (_l("Lundi"), _l("Mardi"), _l("Mercredi"), _l("Jeudi"), _l("Vendredi"))
-HALF_DAY_LABELS = (_l("Matin"), _l("Après-midi"))
-SLOT_LABELS = (
-    _l("Lundi matin"), _l("Lundi après-midi"), _l("Mardi matin"), _l("Mardi après-midi"),
-    _l("Mercredi matin"), _l("Mercredi après-midi"), _l("Jeudi matin"), _l("Jeudi après-midi"),
-    _l("Vendredi matin"), _l("Vendredi après-midi"),
-)
-
-
-class WeeklyPatternField(Field):
-    """Ten checkboxes (Monday morning .. Friday afternoon); data is the 10-character pattern."""
-
-    def process_data(self, value):
-        self.data = value if is_valid_pattern(value) else EMPTY_PATTERN
-
-    def process_formdata(self, valuelist):
-        self.data = EMPTY_PATTERN
-        if len(valuelist) > SLOTS_PER_WEEK:
-            raise ValueError(_l("Rythme hebdomadaire invalide : trop de demi-journées envoyées."))
-        if any(value not in SLOT_NAMES for value in valuelist):
-            raise ValueError(_l("Rythme hebdomadaire invalide : demi-journée inconnue."))
-        self.data = build_pattern(valuelist)
-
-    def grid(self) -> list[dict]:
-        """Rows for the template: one per weekday, each with its two half-day slots."""
-        pattern = self.data if is_valid_pattern(self.data) else EMPTY_PATTERN
-        rows = []
-        for day, label in enumerate(WEEKDAY_LABELS):
-            slots = []
-            for half in range(SLOTS_PER_DAY):
-                index = day * SLOTS_PER_DAY + half
-                slots.append(
-                    {
-                        "name": SLOT_NAMES[index],
-                        "label": SLOT_LABELS[index],
-                        "checked": pattern[index] == "1",
-                    }
-                )
-            rows.append({"label": label, "slots": slots})
-        return rows
-
-    @property
-    def half_day_labels(self):
-        """Column headings (morning, afternoon)."""
-        return HALF_DAY_LABELS
+from hrtele.web.pattern import WeeklyPatternField
 
 
 def half_days(_form, field):
@@ -106,7 +52,7 @@ class RequestForm(ConfirmWarningsForm):
         _l("Jours de télétravail souhaités par semaine"),
         places=1,
         minimum=Decimal("0.5"),
-        maximum=5,
+        maximum=7,
         validators=[Required(_l("Indiquez le nombre de jours souhaités.")), half_days],
     )
     wished_pattern = WeeklyPatternField(_l("Jours souhaités"))

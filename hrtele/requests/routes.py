@@ -11,7 +11,6 @@ from werkzeug.routing import BuildError
 from hrtele import clock
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
 from hrtele.domain.lifecycle import TransitionRefused
-from hrtele.domain.pattern import EMPTY_PATTERN, describe_pattern, is_valid_pattern
 from hrtele.domain.terms import REQUEST_STATUSES
 from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import BusinessRuleError
@@ -209,13 +208,10 @@ def _decision_forms(req: TeleworkRequest, **given) -> dict:
 
 def _render_show(req: TeleworkRequest, status: int = 200, **given):
     decided_by = db.session.get(User, req.decided_by_id) if req.decided_by_id else None
-    pattern = req.wished_pattern
-    has_pattern = is_valid_pattern(pattern) and pattern != EMPTY_PATTERN
     return render_template(
         "requests/show.html",
         req=req,
         decided_by=decided_by,
-        pattern_text=describe_pattern(pattern) if has_pattern else "",
         waited=days_waited(req),
         agreement_url=(
             safe_url("agreements.create", request_id=req.id) if req.status == "accepted" else None

@@ -131,7 +131,7 @@ def _to_issue_stmt(today: date) -> Select:
         or_(
             and_(Agreement.status == lc.DRAFT, Agreement.kind == "regular"),
             and_(Agreement.has_pending_amendment.is_(True),
-                 Agreement.status.in_((lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED))),
+                 Agreement.status.in_(lc.AMENDMENT_RUNNING_STATES)),
         )
     ).order_by(Agreement.start_date, Agreement.id)
 
@@ -310,7 +310,7 @@ def _equipment_stmt(today: date) -> Select:
         .join(Agreement, Agreement.id == EquipmentItem.agreement_id)
         .join(Employee, Employee.id == Agreement.employee_id)
         .where(EquipmentItem.returned_date.is_(None),
-               Agreement.status.in_((lc.ENDING, lc.ENDED, lc.CANCELLED)))
+               Agreement.status.in_(lc.PRIORITY_STATES | {lc.CANCELLED}))
         .order_by(func.coalesce(Agreement.ended_date, Agreement.ending_effective_date),
                   EquipmentItem.id)
     )
@@ -333,7 +333,7 @@ def _equipment_item(row: Any, today: date) -> Item:
 
 def _terms_stmt(today: date) -> Select:
     return _with_employee(select(*_agreement_cols(), Agreement.end_date)).where(
-        Agreement.status.in_((lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED)),
+        Agreement.status.in_(lc.AMENDMENT_RUNNING_STATES),
         Agreement.end_date.is_not(None),
         Agreement.end_date <= today + timedelta(days=HORIZON_DAYS),
     ).order_by(Agreement.end_date, Agreement.id)

@@ -20,6 +20,7 @@ from hrtele.users.services import (
     list_users_stmt,
     pending_invitation,
     set_active,
+    set_signatory,
 )
 from hrtele.users.services import invite_employee as open_employee_account
 from hrtele.web.filters import datetime_fr
@@ -145,6 +146,34 @@ def _toggle(user_id: int, active: bool):
     flash("Compte réactivé." if active else "Compte désactivé : ses sessions ont été fermées.",
           "success")
     return redirect(url_for("users.show", user_id=user.id))
+
+
+def _signatory(user_id: int, allowed: bool):
+    user = _user_or_404(user_id)
+    form = VersionedActionForm()
+    if not form.validate_on_submit():
+        return _show(user, 422, "Formulaire invalide : rechargez la page.")
+    try:
+        set_signatory(user, allowed, current_actor(), form.version.data)
+        db.session.commit()
+    except BusinessRuleError as exc:
+        db.session.rollback()
+        return _show(user, 422, str(exc))
+    flash("Ce compte peut désormais signer pour l'employeur." if allowed
+          else "Ce compte ne peut plus signer pour l'employeur.", "success")
+    return redirect(url_for("users.show", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/signataire", methods=["POST"])
+def allow_signing(user_id: int):
+    """Allow an HR account to sign documents for the employer (signature circuit)."""
+    return _signatory(user_id, True)
+
+
+@bp.route("/<int:user_id>/signataire/retirer", methods=["POST"])
+def withdraw_signing(user_id: int):
+    """Withdraw the right to sign for the employer."""
+    return _signatory(user_id, False)
 
 
 @bp.route("/<int:user_id>/desactiver", methods=["POST"])

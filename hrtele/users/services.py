@@ -112,6 +112,22 @@ def set_active(user: User, active: bool, actor: User | None,
     record("update", "users", user.id, actor, {"is_active_account": [not active, active]})
 
 
+def set_signatory(user: User, allowed: bool, actor: User | None,
+                  expected_version: int | None | object = _UNCHECKED) -> None:
+    """Allow an HR account to sign documents for the employer (or withdraw it)."""
+    if expected_version is not _UNCHECKED:
+        check_version(user, expected_version, LABEL)  # type: ignore[arg-type]
+    if allowed and user.role not in ("hr", "admin"):
+        raise BusinessRuleError(
+            "Seul un compte RH ou administrateur peut signer pour l'employeur."
+        )
+    if user.can_sign_for_employer == allowed:
+        return
+    user.can_sign_for_employer = allowed
+    db.session.flush()
+    record("update", "users", user.id, actor, {"can_sign_for_employer": [not allowed, allowed]})
+
+
 def list_users_stmt(term: str = "", role: str = "", status: str = "") -> Select:
     """Accounts matching a search term, a role and a status, ordered by e-mail."""
     stmt = select(User)

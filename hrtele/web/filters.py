@@ -79,6 +79,20 @@ def nl2br(value: str | None) -> Markup:
     return Markup("<br>").join(escape(value).split("\n"))
 
 
+def schedule_fr(record: object) -> str:
+    """French description of an agreement's or request's days, with the place of each."""
+    from hrtele.places.services import describe_schedule_of
+
+    return describe_schedule_of(record)
+
+
+def tone(state: str | None) -> str:
+    """Badge tone of a state ("ok", "warn", "info", "closed", "neutral")."""
+    from hrtele.domain.lifecycle import state_tone
+
+    return state_tone(state or "")
+
+
 def register(app: Flask) -> None:
     """Install the filters on the app's Jinja environment."""
     app.jinja_env.filters.update(
@@ -88,4 +102,6 @@ def register(app: Flask) -> None:
         euros=euros,
         label=label,
         nl2br=nl2br,
+        schedule_fr=schedule_fr,
+        tone=tone,
     )

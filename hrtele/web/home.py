@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from hrtele.auth.access import current_actor
+from hrtele.domain import lifecycle as lc
 from hrtele.extensions import db
 from hrtele.models import Agreement, Employee, Post, TeleworkRequest
 
@@ -32,7 +33,7 @@ def index():
             select(func.count(TeleworkRequest.id)).where(TeleworkRequest.status == "pending")
         ),
         "active_agreements": db.session.scalar(
-            select(func.count(Agreement.id)).where(Agreement.status.in_(("adaptation", "active")))
+            select(func.count(Agreement.id)).where(Agreement.status.in_(lc.REGULAR_TELEWORKING_STATES))
         ),
         "drafts": db.session.scalar(
             select(func.count(Agreement.id)).where(Agreement.status == "draft")

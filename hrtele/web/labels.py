@@ -20,6 +20,10 @@ LABELS: dict[str, dict[str, str]] = {
         "imposed": "Imposé (circonstances exceptionnelles)",
     },
     "place_kind": {"home": "Domicile", "third_place": "Tiers-lieu"},
+    "reversibility_clause": {
+        "notice": "Chacune des parties peut y mettre fin en respectant le délai de prévenance",
+        "mutual": "Fin uniquement d'un commun accord entre les parties",
+    },
     "third_place_type": {
         "": "",
         "telecentre": "Télécentre",
@@ -101,6 +105,10 @@ LABELS: dict[str, dict[str, str]] = {
         "password_change_failed": "Changement de mot de passe refusé",
         "sessions_closed": "Sessions fermées",
         "revoke": "Révocation",
+        "signature_start": "Signature électronique lancée",
+        "sign": "Signature électronique",
+        "signature_refused": "Signature électronique refusée",
+        "verify": "Vérification d'un PDF",
     },
     "object_type": {
         "users": "Compte",
@@ -125,6 +133,12 @@ LABELS: dict[str, dict[str, str]] = {
         "policies": "Politique",
         "route": "Page",
         "api_tokens": "Jeton d'API",
+        "signature_evidences": "Preuve de signature",
+        "pdf": "PDF vérifié",
+    },
+    "signature_order": {
+        "employee_first": "Le salarié signe en premier, puis l'employeur",
+        "employer_first": "L'employeur signe en premier, puis le salarié",
     },
 }
 

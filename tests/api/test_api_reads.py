@@ -180,3 +180,26 @@ def test_closing_date_is_utc_iso(api, seeded):
     month = api.get(f"/api/v1/allowances/{seeded.period}", as_="payroll").get_json()
     assert month["closed_at"].endswith("+00:00")
     assert date.fromisoformat(month["closed_at"][:10])
+
+
+def test_half_days_at_two_places_and_the_working_week(app, api):
+    """A place per half-day (home on Monday, the télécentre on Thursday), and the employee's
+    working week, are lists of half-days computed by hrtele.domain.pattern."""
+    from tests.factories import make_agreement, make_place
+
+    with app.app_context():
+        employee = make_employee(personnel_number="W-1",
+                                 working_pattern="11111111111100")  # Monday to Saturday
+        home = make_place(employee_id=employee.id)
+        centre = make_place(kind="third_place", name="Cap Delta", third_place_type="telecentre")
+        agreement = make_agreement(employee_id=employee.id, place_id=home.id,
+                                   second_place_id=centre.id, weekly_pattern="11000022000000")
+        ids = (agreement.id, home.id, centre.id)
+    body = api.get(f"/api/v1/agreements/{ids[0]}", as_="read").get_json()
+    assert [(h["slot"], h["place_id"]) for h in body["weekly_pattern"]] == [
+        ("mon_am", ids[1]), ("mon_pm", ids[1]), ("thu_am", ids[2]), ("thu_pm", ids[2])]
+    assert [p["id"] for p in body["places"]] == [ids[1], ids[2]]
+    assert body["reversibility_clause"] in ("notice", "mutual")
+    employee = api.get("/api/v1/employees/W-1", as_="read").get_json()
+    assert employee["working_half_days"][-2:] == ["sat_am", "sat_pm"]
+    assert len(employee["working_half_days"]) == 12

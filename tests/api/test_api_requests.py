@@ -34,7 +34,7 @@ def test_record_a_request(app, api, frozen_today):
     assert response.headers["Location"] == f"/api/v1/requests/{created['id']}"
     with app.app_context():
         req = db.session.get(TeleworkRequest, created["id"])
-        assert req.wished_pattern == "0011000010"
+        assert req.wished_pattern == "00110000100000"
         assert req.place.kind == "home"  # the home from the employee's file, created
         entry = db.session.scalar(sa.select(AuditEntry).where(
             AuditEntry.object_type == "telework_requests"))

@@ -461,7 +461,7 @@ def seed_showcase() -> dict:
     pending = make_request(
         employee_id=person("Marc", "Soula").id,
         request_date=today - timedelta(days=3),
-        wished_pattern="0011000000",
+        wished_pattern="00110000000000",
     )
     refused = make_request(
         employee_id=person("Paul", "Roques").id,

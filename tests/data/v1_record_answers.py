@@ -1,11 +1,14 @@
 """Record what version 1 (commit 59faea6) answers on its own demo data, 05/12/2026."""
-import json, sys
+import json
+import sys
 from datetime import date
-from hrtele import create_app, clock
-from hrtele.extensions import db
-from hrtele.models import Agreement, TeleworkRequest, IssuedDocument, Employee
-from hrtele.lifecycle import services as lc
+
+from hrtele import clock, create_app
 from hrtele.allowances.services import compute_month
+from hrtele.extensions import db
+from hrtele.lifecycle import services as lc
+from hrtele.models import Agreement, IssuedDocument, TeleworkRequest
+
 app = create_app()
 D = date(2026, 12, 5)
 out = {"agreements": {}, "requests": {}, "documents": {}, "allowances": {}}
@@ -29,5 +32,5 @@ with app.app_context(), clock.freeze(D):
                                   "size": d.size, "agreement_id": d.agreement_id, "template_version": d.template_version}
     for (y, m) in ((2026, 10), (2026, 11)):
         pm = compute_month(y, m)
-        out["allowances"][f"{y}-{m:02d}"] = {l.personnel_number: {"days": str(l.days), "amount": str(l.amount)} for l in pm.lines}
+        out["allowances"][f"{y}-{m:02d}"] = {ln.personnel_number: {"days": str(ln.days), "amount": str(ln.amount)} for ln in pm.lines}
 json.dump(out, open(sys.argv[1], "w"), indent=1, sort_keys=True)

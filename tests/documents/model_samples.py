@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,20 +30,20 @@ TODAY = date(2026, 11, 20)
 VARIANTS: dict[str, dict[str, Any]] = {
     "full_days-per_weekly_day": dict(
         days_per_week=Decimal("2"),
-        weekly_pattern="1100001100",
+        weekly_pattern="11000011000000",
         allowance_scheme="per_weekly_day",
         allowance_amount=Decimal("10.00"),
         allowance_monthly_cap=Decimal("20.00"),
     ),
     "half_days-flat_monthly": dict(
         days_per_week=Decimal("1.5"),
-        weekly_pattern="0011000001",
+        weekly_pattern="00110000010000",
         allowance_scheme="flat_monthly",
         allowance_amount=Decimal("20.00"),
     ),
     "third_place-per_day": dict(
         days_per_week=Decimal("1"),
-        weekly_pattern="0000110000",
+        weekly_pattern="00001100000000",
         allowance_scheme="per_day",
         allowance_amount=Decimal("2.70"),
         allowance_monthly_cap=Decimal("59.40"),
@@ -51,13 +52,13 @@ VARIANTS: dict[str, dict[str, Any]] = {
     ),
     "volume-one_off": dict(
         days_per_week=Decimal("1"),
-        weekly_pattern="0000000000",
+        weekly_pattern="00000000000000",
         allowance_scheme="one_off",
         allowance_amount=Decimal("100.00"),
     ),
     "full_days-none": dict(
         days_per_week=Decimal("1"),
-        weekly_pattern="0000000011",
+        weekly_pattern="00000000110000",
         allowance_scheme="none",
         allowance_amount=Decimal("0"),
     ),
@@ -71,7 +72,13 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace (PDF line breaks fall anywhere)."""
+    """Text without any whitespace (PDF line breaks fall anywhere), typography normalised.
+
+    Hyphenation breaks words at line ends with U+2010; typographic apostrophes and no-break
+    spaces are compared as their plain forms.
+    """
+    text = re.sub("\u2010\\s*\n", "", text)
+    text = text.replace("\u2019", "'")
     return "".join(text.split())
 
 

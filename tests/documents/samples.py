@@ -140,7 +140,7 @@ def amendment(variant: str = "full_days", **overrides: Any) -> AmendmentSnapshot
         days_per_week=days,
         weekly_pattern=pattern,
         half_days=half_days,
-        onsite_min_days=3,
+        onsite_min_days="3",
         places=places,
         start_date="2026-04-01",
         end_date=None,
@@ -252,7 +252,7 @@ NON_FREE_TEXT = frozenset({
     "issue_date", "hire_date", "contract_date", "date", "acceptance_date", "start_date", "end_date",
     "annual_interview_first_date", "amendment_date", "notification_date", "effective_end_date",
     "resumption_date", "request_date", "decision_date", "initiative", "part", "kind", "scheme",
-    "phase", "method", "days_per_week", "weekday",
+    "phase", "method", "days_per_week", "weekday", "reversibility_clause", "onsite_min_days",
 })  # fmt: skip
 
 

@@ -11,7 +11,6 @@ from hrtele.documents.snapshots import (
     NoticeSnapshot,
     RefusalSnapshot,
     TeleworkDay,
-    check_notice_period,
     snapshot_from_dict,
     snapshot_from_json,
     snapshot_json,
@@ -55,8 +54,8 @@ def test_to_dict_keeps_field_order_and_kind_first():
     assert keys[:4] == ["kind", "schema_version", "reference", "version"]
     assert data["kind"] == "amendment"
     assert data["weekly_pattern"] == [
-        {"weekday": "lundi", "part": "journée"},
-        {"weekday": "jeudi", "part": "journée"},
+        {"weekday": "lundi", "part": "journée", "place": None},
+        {"weekday": "jeudi", "part": "journée", "place": None},
     ]
     assert data["end_date"] is None
 
@@ -138,7 +137,33 @@ def test_notice_accepts_the_exact_notice_boundary():
         notification_date="2026-05-04", notice_days=15, effective_end_date="2026-05-19"
     )
     assert isinstance(snapshot, NoticeSnapshot)
-    check_notice_period("2026-05-04", 0, "2026-05-04")
+
+
+def test_an_end_agreed_by_both_parties_does_not_wait_for_the_notice():
+    """ANI 19/07/2005 art. 3: a counter-signed end may come before the notice expires."""
+    agreed = samples.notice(
+        notification_date="2026-05-04", notice_days=15, effective_end_date="2026-05-05",
+        requires_countersignature=True,
+        return_arrangements=dataclasses.replace(
+            samples.notice().return_arrangements, resumption_date="2026-05-05"
+        ),
+    )
+    assert agreed.effective_end_date == "2026-05-05"
+    with pytest.raises(ValueError, match="délai de prévenance"):
+        samples.notice(
+            notification_date="2026-05-04", notice_days=15, effective_end_date="2026-05-03",
+            requires_countersignature=True,
+        )
+
+
+def test_version_1_snapshots_are_still_read():
+    data = samples.amendment("full_days").to_dict()
+    data["schema_version"] = 1
+    data["onsite_min_days"] = 3
+    for key in ("reversibility_clause", "working_week", "costs_coverage"):
+        data.pop(key)
+    old = AmendmentSnapshot.from_dict(data)
+    assert old.onsite_min_days == "3" and old.reversibility_clause == "notice"
 
 
 def test_notice_from_dict_also_validates_the_notice_period():

@@ -43,7 +43,8 @@ def test_fr_typo_escapes_plain_strings():
 def test_fr_typo_never_breaks_entities():
     # The ";" ending &amp; / &#39; / &#34; must not get a narrow space in front of it.
     result = str(fr_typo("""l'avis "A & B" ; fin"""))
-    assert "&#39;" in result and "&#34;" in result and "&amp;" in result
+    assert "l\u2019avis" in result  # the typewriter apostrophe becomes a typographic one
+    assert "&#34;" in result and "&amp;" in result
     assert f"{NNBSP};" in result
     assert result.count(NNBSP) == 1
 
@@ -78,9 +79,9 @@ def test_fr_typo_ignores_html_dunder_of_plain_objects():
 @pytest.mark.parametrize(
     ("iso", "short", "long"),
     [
-        ("2026-03-01", "01/03/2026", "1er mars 2026"),
-        ("2026-08-15", "15/08/2026", "15 août 2026"),
-        ("2027-12-31", "31/12/2027", "31 décembre 2027"),
+        ("2026-03-01", "01/03/2026", f"1er{NBSP}mars{NBSP}2026"),
+        ("2026-08-15", "15/08/2026", f"15{NBSP}août{NBSP}2026"),
+        ("2027-12-31", "31/12/2027", f"31{NBSP}décembre{NBSP}2027"),
     ],
 )
 def test_date_fr(iso, short, long):
@@ -99,7 +100,13 @@ def test_date_fr_rejects_bad_input():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("1", "1 jour"), ("1,5", "1,5 jour"), ("2", "2 jours"), (15, "15 jours"), (0, "0 jour")],
+    [
+        ("1", f"1{NBSP}jour"),
+        ("1,5", f"1,5{NBSP}jour"),
+        ("2", f"2{NBSP}jours"),
+        (15, f"15{NBSP}jours"),
+        (0, f"0{NBSP}jour"),
+    ],
 )
 def test_days_fr(value, expected):
     assert days_fr(value) == expected

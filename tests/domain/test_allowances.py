@@ -2,8 +2,8 @@
 
 Every expected value is computed by hand in the comment next to it. Patterns are 10 half-day
 slots, Monday AM … Friday PM:
-    MON = "1100000000", WED = "0000110000", THU = "0000001100",
-    MON_THU = "1100001100", TUE_THU = "0011001100", FULL = "1111111111".
+    MON = "11000000000000", WED = "00001100000000", THU = "00000011000000",
+    MON_THU = "11000011000000", TUE_THU = "00110011000000", FULL = "11111111110000".
 Ceilings are the shipped table (2019–2020: 10 €/weekly day; 2021–2023: 10 € or 2,50 €/day max
 55 €; 2024: 10,40 € or 2,60 € max 57,20 €; 2025: 10,90 € or 2,70 € max 59,40 €; 2026: 11 € or
 2,70 € max 59,40 €; nothing before 2019).
@@ -31,12 +31,12 @@ from hrtele.domain.allowances import (
 )
 from hrtele.domain.ceilings import Ceiling, ceiling_for, load_default_ceilings
 
-MON = "1100000000"
-WED = "0000110000"
-THU = "0000001100"
-MON_THU = "1100001100"
-TUE_THU = "0011001100"
-FULL = "1111111111"
+MON = "11000000000000"
+WED = "00001100000000"
+THU = "00000011000000"
+MON_THU = "11000011000000"
+TUE_THU = "00110011000000"
+FULL = "11111111110000"
 NBSP = "\u00a0"
 CEILINGS = load_default_ceilings()
 
@@ -47,13 +47,13 @@ CEILINGS = load_default_ceilings()
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        ("0000000000", D("0")),
+        ("00000000000000", D("0")),
         (MON, D("1")),
-        ("1000000000", D("0.5")),  # Monday morning only
-        ("1000000001", D("1")),  # Monday AM + Friday PM = two half days
+        ("10000000000000", D("0.5")),  # Monday morning only
+        ("10000000010000", D("1")),  # Monday AM + Friday PM = two half days
         (MON_THU, D("2")),
-        ("1111110000", D("3")),
-        ("1111101111", D("4.5")),
+        ("11111100000000", D("3")),
+        ("11111011110000", D("4.5")),
         (FULL, D("5")),
     ],
 )
@@ -105,11 +105,11 @@ def test_bad_pattern_raises_french_message(pattern):
         (THU, date(2025, 1, 1), None, 2025, 5, (date(2025, 5, 1), date(2025, 5, 15)), D("1")),
         # Half days: Mon AM + Fri PM in March 2024: 4 Mondays × 0.5 = 2; 5 Fridays (1,8,15,22,29;
         # Good Friday 29 March is not a metropolitan holiday) × 0.5 = 2.5 -> 4.5.
-        ("1000000001", date(2024, 1, 1), None, 2024, 3, (), D("4.5")),
+        ("10000000010000", date(2024, 1, 1), None, 2024, 3, (), D("4.5")),
         # Thursday PM only, May 2025: 2 Thursdays left × 0.5 = 1.
-        ("0000000100", date(2025, 1, 1), None, 2025, 5, (), D("1")),
+        ("00000001000000", date(2025, 1, 1), None, 2025, 5, (), D("1")),
         # Start and end inside the month: 12–23 Feb 2024, Wednesday AM: 14, 21 × 0.5 = 1.
-        ("0000100000", date(2024, 2, 12), date(2024, 2, 23), 2024, 2, (), D("1")),
+        ("00001000000000", date(2024, 2, 12), date(2024, 2, 23), 2024, 2, (), D("1")),
         # Full time December 2018: weekdays 3-7, 10-14, 17-21, 24-28, 31 = 21; minus 25 Dec = 20.
         (FULL, date(2018, 1, 1), None, 2018, 12, (), D("20")),
         # Full time March 2023: weekdays 1-3 (3) + 4 full weeks (20) = 23, no holiday.
@@ -122,7 +122,7 @@ def test_bad_pattern_raises_french_message(pattern):
         (MON_THU, date(2025, 6, 1), None, 2025, 5, (), D("0")),
         (MON_THU, date(2025, 1, 1), date(2025, 3, 31), 2025, 4, (), D("0")),
         # Empty pattern -> 0.
-        ("0000000000", date(2025, 1, 1), None, 2025, 5, (), D("0")),
+        ("00000000000000", date(2025, 1, 1), None, 2025, 5, (), D("0")),
     ],
 )
 def test_teleworked_days(pattern, start, end, year, month, absences, expected):
@@ -225,7 +225,7 @@ CASES = [
     pytest.param(
         # Half day (Monday AM) in August 2024: Mondays 5,12,19,26 × 0.5 = 2 days.
         # 5.00 under 10.40 × 0.5 = 5.20 -> all exempt.
-        _terms("flat_monthly", "5.00", "1000000000", date(2024, 1, 1)),
+        _terms("flat_monthly", "5.00", "10000000000000", date(2024, 1, 1)),
         (2024, 8), (), "2", "5.00", "5.00", "0.00",
         id="flat-half-day-2024",
     ),
@@ -251,7 +251,7 @@ CASES = [
     pytest.param(
         # January 2021, Mon+Tue+Wed = 3 weekly days: 12 × 3 = 36.00. Ceiling 10 × 3 = 30.
         # Days: Mon 4,11,18,25 + Tue 5,12,19,26 + Wed 6,13,20,27 = 12.
-        _terms("per_weekly_day", "12.00", "1111110000", date(2021, 1, 1)),
+        _terms("per_weekly_day", "12.00", "11111100000000", date(2021, 1, 1)),
         (2021, 1), (), "12", "36.00", "30.00", "6.00",
         id="weekly-full-month-2021",
     ),
@@ -273,7 +273,7 @@ CASES = [
     pytest.param(
         # Tuesday AM = 0.5 weekly day, July 2026: 25 × 0.5 = 12.50; ceiling 11 × 0.5 = 5.50.
         # Days: Tuesdays 7,14 (Fête nationale, off),21,28 -> 3 × 0.5 = 1.5.
-        _terms("per_weekly_day", "25.00", "0010000000", date(2026, 1, 1)),
+        _terms("per_weekly_day", "25.00", "00100000000000", date(2026, 1, 1)),
         (2026, 7), (), "1.5", "12.50", "5.50", "7.00",
         id="weekly-half-day-2026",
     ),
@@ -338,14 +338,14 @@ CASES = [
     ),
     pytest.param(
         # Half days Mon AM + Fri PM, March 2024: 4.5 days × 2.00 = 9.00; ceiling 2.60 × 4.5 = 11.70.
-        _terms("per_day", "2.00", "1000000001", date(2024, 1, 1)),
+        _terms("per_day", "2.00", "10000000010000", date(2024, 1, 1)),
         (2024, 3), (), "4.5", "9.00", "9.00", "0.00",
         id="per-day-half-days",
     ),
     pytest.param(
         # Half days with an odd count: Thursday PM, May 2025 = 1 day × 2.75 = 2.75;
         # ceiling 2.70 × 1 = 2.70; excess 0.05.
-        _terms("per_day", "2.75", "0000000100", date(2025, 1, 1)),
+        _terms("per_day", "2.75", "00000001000000", date(2025, 1, 1)),
         (2025, 5), (), "1", "2.75", "2.70", "0.05",
         id="per-day-half-day-2025",
     ),
@@ -451,12 +451,12 @@ def test_monthly_allowance(terms, year_month, absences, days, amount, exempt, ex
             f"57,50{NBSP}€, ramené au maximum mensuel de 55,00{NBSP}€",
         ),
         (
-            _terms("per_day", "2.00", "1000000001", date(2024, 1, 1)),
+            _terms("per_day", "2.00", "10000000010000", date(2024, 1, 1)),
             (2024, 3),
             f"Plafond URSSAF 2024 : 2,60{NBSP}€ par jour télétravaillé × 4,5 jours = 11,70{NBSP}€",
         ),
         (
-            _terms("per_day", "2.75", "0000000100", date(2025, 1, 1)),
+            _terms("per_day", "2.75", "00000001000000", date(2025, 1, 1)),
             (2025, 5),
             f"Plafond URSSAF 2025 : 2,70{NBSP}€ par jour télétravaillé × 1 jour = 2,70{NBSP}€",
         ),

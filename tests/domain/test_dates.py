@@ -12,22 +12,15 @@ import pytest
 
 from hrtele.domain import dates as dt
 from hrtele.domain.dates import (
-    PHASE_ADAPTATION,
-    PHASE_AFTER_ADAPTATION,
-    PHASE_NOT_STARTED,
     adaptation_end_date,
     add_months,
     annual_interview_due_dates,
-    check_notice,
     days_until,
-    effective_end_date,
     format_date_fr,
     format_euros,
     is_overdue,
-    notice_days_for_phase,
     parse_amount_fr,
     parse_date_fr,
-    phase_on,
 )
 
 NNBSP = "\u202f"
@@ -93,106 +86,6 @@ def test_adaptation_end_date_without_adaptation():
     assert adaptation_end_date(date(2026, 1, 15), 0) is None
     with pytest.raises(ValueError, match="négative"):
         adaptation_end_date(date(2026, 1, 15), -1)
-
-
-# --- Notice --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("notified", "days", "expected"),
-    [
-        (date(2026, 3, 1), 15, date(2026, 3, 16)),
-        (date(2026, 3, 1), 0, date(2026, 3, 1)),
-        (date(2026, 12, 20), 30, date(2027, 1, 19)),
-        (date(2028, 2, 15), 15, date(2028, 3, 1)),  # leap year: 29/02 counts
-        (date(2026, 2, 15), 15, date(2026, 3, 2)),
-    ],
-)
-def test_effective_end_date(notified, days, expected):
-    assert effective_end_date(notified, days) == expected
-
-
-def test_effective_end_date_negative_notice():
-    with pytest.raises(ValueError):
-        effective_end_date(date(2026, 3, 1), -1)
-
-
-@pytest.mark.parametrize(
-    ("notified", "days", "proposed", "ok"),
-    [
-        (date(2026, 3, 1), 15, date(2026, 3, 16), True),  # exactly on the boundary
-        (date(2026, 3, 1), 15, date(2026, 3, 15), False),  # one day short
-        (date(2026, 3, 1), 15, date(2026, 4, 1), True),
-        (date(2026, 3, 1), 0, date(2026, 3, 1), True),
-        (date(2026, 3, 1), 0, date(2026, 2, 28), False),  # before the notification itself
-        (date(2026, 12, 17), 15, date(2027, 1, 1), True),
-        (date(2026, 12, 17), 15, date(2026, 12, 31), False),
-    ],
-)
-def test_check_notice(notified, days, proposed, ok):
-    result = check_notice(notified, days, proposed)
-    if ok:
-        assert result is None
-    else:
-        assert result is not None and "délai de prévenance" in result
-
-
-def test_check_notice_message():
-    assert check_notice(date(2026, 3, 1), 15, date(2026, 3, 10)) == (
-        "La date de fin proposée (10/03/2026) ne respecte pas le délai de prévenance de "
-        "15 jours à compter de la notification du 01/03/2026 : fin possible au plus tôt le "
-        "16/03/2026."
-    )
-    assert "de 1 jour à compter" in check_notice(date(2026, 3, 1), 1, date(2026, 3, 1))
-
-
-# --- Phases --------------------------------------------------------------------------------
-
-START = date(2026, 1, 15)
-ADAPT_END = date(2026, 4, 14)
-
-
-@pytest.mark.parametrize(
-    ("adaptation_end", "day", "expected"),
-    [
-        (ADAPT_END, date(2026, 1, 14), PHASE_NOT_STARTED),
-        (ADAPT_END, START, PHASE_ADAPTATION),
-        (ADAPT_END, ADAPT_END, PHASE_ADAPTATION),
-        (ADAPT_END, date(2026, 4, 15), PHASE_AFTER_ADAPTATION),
-        (None, START, PHASE_AFTER_ADAPTATION),
-        (None, date(2026, 1, 1), PHASE_NOT_STARTED),
-    ],
-)
-def test_phase_on(adaptation_end, day, expected):
-    assert phase_on(START, adaptation_end, day) == expected
-
-
-def test_phase_values():
-    assert (PHASE_NOT_STARTED, PHASE_ADAPTATION, PHASE_AFTER_ADAPTATION) == (
-        "not_started",
-        "adaptation",
-        "after_adaptation",
-    )
-
-
-@pytest.mark.parametrize(
-    ("phase", "expected"), [(PHASE_ADAPTATION, 15), (PHASE_AFTER_ADAPTATION, 30)]
-)
-def test_notice_days_for_phase(phase, expected):
-    assert notice_days_for_phase(phase, during=15, after=30) == expected
-
-
-@pytest.mark.parametrize("phase", [PHASE_NOT_STARTED, "unknown"])
-def test_notice_days_for_phase_invalid(phase):
-    with pytest.raises(ValueError):
-        notice_days_for_phase(phase, during=15, after=30)
-
-
-def test_adaptation_pipeline_notice_boundary():
-    end = adaptation_end_date(START, 3)
-    assert notice_days_for_phase(phase_on(START, end, end), 15, 30) == 15
-    day_after = date(2026, 4, 15)
-    assert notice_days_for_phase(phase_on(START, end, day_after), 15, 30) == 30
 
 
 # --- Annual interview ----------------------------------------------------------------------
@@ -466,3 +359,25 @@ def test_module_imports_only_stdlib():
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
     }
     assert modules <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+@pytest.mark.parametrize(
+    ("held", "deadline"),
+    [
+        (date(2026, 10, 1), date(2028, 10, 1)),  # first year: next window ends on the 2nd anniversary
+        (date(2027, 9, 30), date(2028, 10, 1)),
+        (date(2027, 10, 1), date(2028, 10, 1)),  # on the due date itself
+        (date(2027, 10, 2), date(2029, 10, 1)),  # late, in the second year
+    ],
+)
+def test_next_interview_deadline(held, deadline):
+    """L1222-10 4° (2012): an interview each year from the start of telework."""
+    assert dt.next_interview_deadline(date(2026, 10, 1), held) == deadline
+
+
+def test_first_and_next_interview():
+    assert dt.first_interview_due(date(2026, 1, 31)) == date(2027, 1, 31)
+    assert dt.first_interview_due(date(2024, 2, 29)) == date(2025, 2, 28)
+    assert dt.next_interview_due(date(2026, 10, 1), date(2027, 10, 5)) == date(2028, 10, 5)
+    # Late interview: the next one stays within the following anniversary year.
+    assert dt.next_interview_due(date(2026, 10, 1), date(2027, 10, 2)) == date(2028, 10, 2)

@@ -321,24 +321,25 @@ def test_renew_without_known_current_end_date():
 
 
 @pytest.mark.parametrize(
-    ("state", "previous", "agreement", "clause", "allowed"),
+    ("state", "phase", "mutual", "clause", "allowed"),
     [
         # During adaptation either party may end unilaterally (ANI art. 2).
-        ("adaptation", None, False, False, True),
-        ("suspended", "adaptation", False, False, True),
+        ("adaptation", "adaptation", False, "mutual", True),
+        ("suspended", "adaptation", False, "mutual", True),
         # After adaptation: agreement of both parties, or an agreed reversibility clause (art. 3).
-        ("active", None, False, False, False),
-        ("active", None, True, False, True),
-        ("active", None, False, True, True),
-        ("suspended", "active", False, False, False),
-        ("suspended", "active", False, True, True),
-        ("suspended", None, False, False, False),  # unknown phase: treated as after adaptation
+        ("active", "after_adaptation", False, "mutual", False),
+        ("active", "after_adaptation", True, "mutual", True),
+        ("active", "after_adaptation", False, "notice", True),
+        ("suspended", "after_adaptation", False, "mutual", False),
+        ("suspended", "after_adaptation", False, "notice", True),
+        # The phase comes from the dates (hrtele.domain.notice), never from the state: an
+        # agreement still « adaptation » whose period is over follows the clause.
+        ("adaptation", "after_adaptation", False, "mutual", False),
+        ("active", None, False, "notice", False),  # unknown phase: fail closed
     ],
 )
-def test_notify_end_depends_on_phase(state, previous, agreement, clause, allowed):
-    ctx = TransitionContext(
-        previous_state=previous, mutual_agreement=agreement, has_reversibility_clause=clause
-    )
+def test_notify_end_depends_on_phase_and_clause(state, phase, mutual, clause, allowed):
+    ctx = TransitionContext(mutual_agreement=mutual, notice_phase=phase, reversibility_clause=clause)
     if allowed:
         assert next_state(state, "notify_end", ctx) == "ending"
     else:

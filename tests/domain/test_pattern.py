@@ -1,57 +1,79 @@
-"""Weekly telework pattern: parsing, counting, describing, building."""
+"""Weekly patterns: fourteen half-days, a place per half-day, and the employee's working week."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hrtele.domain.pattern import (
     EMPTY_PATTERN,
     SLOT_NAMES,
     SLOTS_PER_WEEK,
+    STANDARD_WORKING_WEEK,
     WEEKDAYS_FR,
     build_pattern,
+    codes_on,
+    days_at_place,
     describe_pattern,
+    describe_schedule,
+    describe_working_week,
     format_pattern,
+    from_legacy,
+    has_fixed_days,
     has_half_days,
     is_valid_pattern,
+    is_valid_working_week,
+    onsite_days,
     parse_pattern,
+    parse_working_week,
     pattern_days,
+    place_codes_used,
+    slot_index,
     slot_label,
     slot_names,
     slots_for_weekday,
+    telework_slots,
     telework_weekdays,
+    unworked_telework_slots,
+    with_single_place,
+    worked_days,
+    worked_weekdays,
 )
 
 NBSP = "\u00a0"
+# Monday at home, Thursday at the second place (a télécentre).
+HOME_AND_TC = "11000022000000"
 
 
 def test_constants():
-    assert SLOTS_PER_WEEK == 10
-    assert SLOT_NAMES[0] == "mon_am"
-    assert SLOT_NAMES[-1] == "fri_pm"
-    assert len(SLOT_NAMES) == len(set(SLOT_NAMES)) == 10
-    assert WEEKDAYS_FR == ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
-    assert EMPTY_PATTERN == "0000000000"
+    assert SLOTS_PER_WEEK == 14
+    assert SLOT_NAMES[0] == "mon_am" and SLOT_NAMES[-1] == "sun_pm"
+    assert len(SLOT_NAMES) == len(set(SLOT_NAMES)) == 14
+    assert WEEKDAYS_FR[-2:] == ("samedi", "dimanche")
+    assert EMPTY_PATTERN == "0" * 14
+    assert STANDARD_WORKING_WEEK == "11111111110000"
 
 
-def test_parse_pattern_valid():
-    assert parse_pattern("1100000001") == (True, True) + (False,) * 7 + (True,)
-    assert parse_pattern(EMPTY_PATTERN) == (False,) * 10
+def test_parse_pattern_gives_place_codes():
+    assert parse_pattern(HOME_AND_TC) == (1, 1, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0)
+    assert telework_slots(HOME_AND_TC)[:2] == (True, True)
+    assert place_codes_used(HOME_AND_TC) == {1, 2}
 
 
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        ("", "10 demi-journées"),
-        ("110000000", "9 reçue(s)"),
-        ("11000000000", "11 reçue(s)"),
-        ("11000x0000", f"«{NBSP}x{NBSP}»"),
-        ("1100000002", "vendredi après-midi"),
-        (" 100000000", "lundi matin"),
-        (None, "suite de 0 et de 1"),
-        (1100000000, "suite de 0 et de 1"),
+        ("", "14 demi-journées"),
+        ("1100000000", "10 reçue(s)"),  # version 1's format is no longer accepted as is
+        ("110000000000000", "15 reçue(s)"),
+        ("11000x00000000", f"«{NBSP}x{NBSP}»"),
+        ("11000000000003", "dimanche après-midi"),
+        (None, "suite de 0, 1 et 2"),
+        (11000000000000, "suite de 0, 1 et 2"),
     ],
 )
 def test_parse_pattern_invalid(value, fragment):
@@ -61,157 +83,125 @@ def test_parse_pattern_invalid(value, fragment):
     assert not is_valid_pattern(value)
 
 
-def test_is_valid_pattern():
-    assert is_valid_pattern("0101010101")
-
-
 @pytest.mark.parametrize(
     ("pattern", "days"),
     [
-        ("0000000000", Decimal("0")),
-        ("1100000000", Decimal("1")),
-        ("1000000000", Decimal("0.5")),
-        ("1110000000", Decimal("1.5")),
-        ("1100110000", Decimal("2")),
-        ("1111111111", Decimal("5")),
-        ("0101010101", Decimal("2.5")),
+        (EMPTY_PATTERN, Decimal("0")),
+        ("11000000000000", Decimal("1")),
+        ("10000000000000", Decimal("0.5")),
+        (HOME_AND_TC, Decimal("2")),
+        ("22222222220000", Decimal("5")),
+        ("00000000001111", Decimal("2")),  # a weekend worker
+        ("01020102010000", Decimal("2.5")),
     ],
 )
-def test_pattern_days(pattern, days):
+def test_pattern_days_counts_every_place(pattern, days):
     assert pattern_days(pattern) == days
-    assert isinstance(pattern_days(pattern), Decimal)
 
 
-@pytest.mark.parametrize(
-    ("pattern", "expected"),
-    [
-        ("0000000000", False),
-        ("1100000000", False),
-        ("1111111111", False),
-        ("1000000000", True),
-        ("0100000000", True),
-        ("1100000001", True),
-        ("0011001100", False),
-    ],
-)
-def test_has_half_days(pattern, expected):
-    assert has_half_days(pattern) is expected
+def test_days_at_each_place():
+    assert days_at_place(HOME_AND_TC, 1) == 1 and days_at_place(HOME_AND_TC, 2) == 1
+    assert with_single_place(HOME_AND_TC) == "11000011000000"
 
 
-@pytest.mark.parametrize(
-    ("pattern", "text"),
-    [
-        ("0000000000", "aucun jour"),
-        ("1100000000", "lundi (journée)"),
-        ("1100100000", "lundi (journée), mercredi (matin)"),
-        ("0001000000", "mardi (après-midi)"),
-        ("0000000011", "vendredi (journée)"),
-        (
-            "1101100101",
-            "lundi (journée), mardi (après-midi), mercredi (matin), jeudi (après-midi), "
-            "vendredi (après-midi)",
-        ),
-    ],
-)
-def test_describe_pattern(pattern, text):
-    assert describe_pattern(pattern) == text
+def test_has_fixed_days_and_half_days():
+    assert not has_fixed_days(EMPTY_PATTERN) and not has_fixed_days("bad")
+    assert has_fixed_days(HOME_AND_TC)
+    assert has_half_days("10000000000000") and not has_half_days(HOME_AND_TC)
+    # A day split between two places is a full day teleworked.
+    assert not has_half_days("12000000000000")
 
 
-def test_describe_pattern_rejects_bad_input():
+def test_build_and_format():
+    assert build_pattern({"mon_am": 1, "mon_pm": "1", "thu_am": 2, "thu_pm": "2"}) == HOME_AND_TC
+    assert build_pattern(["sat_am", "sun_pm"]) == "00000000001001"
+    assert format_pattern([True, False] * 7) == "10101010101010"
     with pytest.raises(ValueError):
-        describe_pattern("abc")
+        build_pattern(["xyz_am"])
+    with pytest.raises(ValueError):
+        build_pattern("mon_am")
+    with pytest.raises(ValueError):
+        format_pattern([3] * 14)
+
+
+def test_slots_and_labels():
+    assert slot_names(HOME_AND_TC) == ("mon_am", "mon_pm", "thu_am", "thu_pm")
+    assert slot_label(3) == "mardi après-midi" and slot_label(13) == "dimanche après-midi"
+    assert slot_index(6, 1) == 13
+    assert slots_for_weekday(HOME_AND_TC, "jeudi") == (2, 2)
+    assert slots_for_weekday(HOME_AND_TC, "sun") == (0, 0)
+    assert codes_on(HOME_AND_TC, date(2026, 12, 3)) == (2, 2)  # a Thursday
+    assert telework_weekdays(HOME_AND_TC) == (0, 3)
+    with pytest.raises(ValueError):
+        slot_label(14)
+    with pytest.raises(ValueError):
+        slots_for_weekday(HOME_AND_TC, "funday")
+
+
+def test_describe_with_and_without_places():
+    names = {1: "domicile", 2: "Télécentre Cap Delta"}
+    assert describe_pattern(HOME_AND_TC) == "lundi (journée), jeudi (journée)"
+    assert describe_pattern(HOME_AND_TC, names) == (
+        "lundi (journée, domicile), jeudi (journée, Télécentre Cap Delta)"
+    )
+    # One place only: no need to repeat it.
+    assert describe_pattern("11000000000000", names) == "lundi (journée)"
+    split = describe_pattern("12000000000000", names)
+    assert split == f"lundi (matin{NBSP}: domicile, après-midi{NBSP}: Télécentre Cap Delta)"
+    assert describe_schedule(EMPTY_PATTERN) == "jours non fixés (volume hebdomadaire)"
+
+
+def test_from_legacy_adds_a_weekend_without_telework():
+    assert from_legacy("1100110000") == "11001100000000"
+    assert from_legacy(HOME_AND_TC) == HOME_AND_TC
+
+
+# --- working week -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("slots", "pattern"),
+    ("week", "days", "weekdays", "text"),
     [
-        ({"mon_am": True, "mon_pm": True}, "1100000000"),
-        ({"mon_am": True, "mon_pm": False, "wed_am": "y"}, "1000100000"),
-        ({"fri_pm": 0}, "0000000000"),
-        (["wed_am", "wed_pm"], "0000110000"),
-        (("fri_pm", "mon_am", "fri_pm"), "1000000001"),
-        ([], "0000000000"),
-        (iter(["tue_pm"]), "0001000000"),
+        (STANDARD_WORKING_WEEK, Decimal(5), (0, 1, 2, 3, 4), "du lundi au vendredi"),
+        ("11111111000000", Decimal(4), (0, 1, 2, 3), "du lundi au jeudi"),
+        ("11111011110000", Decimal("4.5"), (0, 1, 2, 3, 4), "lundi, mardi, mercredi (matin), "
+         "jeudi, vendredi"),
+        ("00111111111100", Decimal(5), (1, 2, 3, 4, 5), "du mardi au samedi"),
+        ("11001100110000", Decimal(3), (0, 2, 4), "lundi, mercredi, vendredi"),
     ],
 )
-def test_build_pattern(slots, pattern):
-    assert build_pattern(slots) == pattern
+def test_working_week(week, days, weekdays, text):
+    assert is_valid_working_week(week)
+    assert worked_days(week) == days
+    assert worked_weekdays(week) == weekdays
+    assert describe_working_week(week) == text
 
 
-@pytest.mark.parametrize(
-    "slots",
-    [["sat_am"], {"monday": True}, ["mon_am", "MON_PM"], "mon_am"],
-)
-def test_build_pattern_rejects_unknown_slots(slots):
+def test_working_week_is_validated():
+    for bad in ("", "1" * 13, "11111111112000", None):
+        assert not is_valid_working_week(bad)
     with pytest.raises(ValueError):
-        build_pattern(slots)
+        parse_working_week("11111111112000")
 
 
-def test_build_pattern_message_is_french():
-    with pytest.raises(ValueError, match="Demi-journée inconnue") as excinfo:
-        build_pattern(["sat_am"])
-    assert f"«{NBSP}sat_am{NBSP}»" in str(excinfo.value)
+def test_unworked_slots_and_days_on_site():
+    part_time = "11111011110000"  # off on Wednesday afternoon
+    assert unworked_telework_slots("00000100000000", part_time) == (5,)
+    assert unworked_telework_slots("00001000000000", part_time) == ()
+    assert onsite_days("11000000000000", part_time) == Decimal("3.5")
+    assert onsite_days(EMPTY_PATTERN, STANDARD_WORKING_WEEK) == 5
 
 
-def test_build_pattern_ignores_unset_unknown_names():
-    # Only chosen slots are validated: a form may post every checkbox, unticked ones False.
-    assert build_pattern({"mon_am": True, "sat_am": False}) == "1000000000"
+patterns = st.lists(st.sampled_from("012"), min_size=14, max_size=14).map("".join)
+weeks = st.lists(st.sampled_from("01"), min_size=14, max_size=14).map("".join)
 
 
-@pytest.mark.parametrize("pattern", ["1100000000", "0101010101", "0000000000", "1111111111"])
-def test_slot_names_round_trip(pattern):
-    assert build_pattern(slot_names(pattern)) == pattern
-
-
-def test_slot_names():
-    assert slot_names("1000000001") == ("mon_am", "fri_pm")
-
-
-@pytest.mark.parametrize(
-    ("weekday", "expected"),
-    [
-        (0, (True, True)),
-        ("mon", (True, True)),
-        ("lundi", (True, True)),
-        (" Mercredi ", (True, False)),
-        (3, (False, False)),
-        ("fri", (False, True)),
-    ],
-)
-def test_slots_for_weekday(weekday, expected):
-    assert slots_for_weekday("1100100001", weekday) == expected
-
-
-@pytest.mark.parametrize("weekday", [5, -1, "sat", "samedi", True, None])
-def test_slots_for_weekday_rejects_bad_weekday(weekday):
-    with pytest.raises(ValueError, match="Jour de la semaine inconnu"):
-        slots_for_weekday("1100100001", weekday)
-
-
-@pytest.mark.parametrize(
-    ("pattern", "weekdays"),
-    [("0000000000", ()), ("1100100001", (0, 2, 4)), ("0001000000", (1,))],
-)
-def test_telework_weekdays(pattern, weekdays):
-    assert telework_weekdays(pattern) == weekdays
-
-
-def test_format_pattern():
-    assert format_pattern([True, False] * 5) == "1010101010"
-    assert format_pattern(parse_pattern("0110000001")) == "0110000001"
-    with pytest.raises(ValueError, match="10 demi-journées"):
-        format_pattern([True] * 9)
-
-
-@pytest.mark.parametrize(
-    ("index", "label"),
-    [(0, "lundi matin"), (3, "mardi après-midi"), (9, "vendredi après-midi")],
-)
-def test_slot_label(index, label):
-    assert slot_label(index) == label
-
-
-@pytest.mark.parametrize("index", [-1, 10])
-def test_slot_label_out_of_range(index):
-    with pytest.raises(ValueError):
-        slot_label(index)
+@given(pattern=patterns, week=weeks)
+def test_views_of_a_week_agree(pattern, week):
+    """Days teleworked + days on site + teleworked days not worked = days worked + the latter."""
+    unworked = len(unworked_telework_slots(pattern, week))
+    assert pattern_days(pattern) + onsite_days(pattern, week) == worked_days(week) + Decimal(
+        unworked
+    ) / 2
+    assert pattern_days(pattern) == days_at_place(pattern, 1) + days_at_place(pattern, 2)
+    assert parse_pattern(format_pattern(parse_pattern(pattern))) == parse_pattern(pattern)

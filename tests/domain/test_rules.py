@@ -98,7 +98,7 @@ def make_agreement(**overrides) -> AgreementTerms:
         start_date=date(2013, 2, 1),
         end_date=None,
         days_per_week=D("2"),
-        weekly_pattern="1100110000",
+        weekly_pattern="11001100000000",
         place_kind="home",
         adaptation_months=3,
         adaptation_end_date=date(2013, 4, 30),
@@ -111,6 +111,7 @@ def make_agreement(**overrides) -> AgreementTerms:
         insurance_received_date=date(2013, 1, 20),
         electrical_statement_date=date(2013, 1, 20),
         equipment="Ordinateur portable, casque, téléphone mobile",
+        reversibility_clause="notice",
     )
     return replace(base, **overrides)
 
@@ -179,14 +180,14 @@ AGREEMENT_CASES = [
         [("employee", False, POLICY)],
         employee={"working_time_rate": 80},
         policy={"min_working_time_rate": 90},
-        agreement={"days_per_week": D("1"), "weekly_pattern": "1100000000"},
+        agreement={"days_per_week": D("1"), "weekly_pattern": "11000000000000"},
     ),
     case(
         "rate-at-policy-minimum",
         [],
         employee={"working_time_rate": 90},
         policy={"min_working_time_rate": 90},
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "1110000000"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "11100000000000"},
     ),
     # Seniority at start date (policy: 6 months); start is 1 February 2013
     case(
@@ -213,7 +214,7 @@ AGREEMENT_CASES = [
     case(
         "days-zero",
         [("days_per_week", True, REGULAR)],
-        agreement={"days_per_week": D("0"), "weekly_pattern": "0000000000"},
+        agreement={"days_per_week": D("0"), "weekly_pattern": "00000000000000"},
     ),
     case(
         "days-negative",
@@ -246,7 +247,7 @@ AGREEMENT_CASES = [
         [],
         post={"max_days_per_week": None},
         policy={"max_days_per_week": D("3"), "min_onsite_days_per_week": D("2")},
-        agreement={"days_per_week": D("3"), "weekly_pattern": "1100110011"},
+        agreement={"days_per_week": D("3"), "weekly_pattern": "11001100110000"},
         request={"wished_days": D("3")},
     ),
     case(
@@ -264,7 +265,7 @@ AGREEMENT_CASES = [
         "part-time-cap-met-half-day",
         [],
         employee={"working_time_rate": 80},
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "1110000000"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "11100000000000"},
     ),
     case(
         "part-time-cap-rounded-to-day",
@@ -278,31 +279,31 @@ AGREEMENT_CASES = [
         [],
         employee={"working_time_rate": 80},
         policy={"half_days_allowed": False},
-        agreement={"days_per_week": D("1"), "weekly_pattern": "1100000000"},
+        agreement={"days_per_week": D("1"), "weekly_pattern": "11000000000000"},
     ),
     # Half days
     case(
         "half-day-count-forbidden",
         [("days_per_week", True, POLICY), ("weekly_pattern", True, POLICY)],
         policy={"half_days_allowed": False},
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "1110000000"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "11100000000000"},
     ),
     case(
         "half-day-pattern-forbidden",
         [("weekly_pattern", True, POLICY)],
         policy={"half_days_allowed": False},
-        agreement={"weekly_pattern": "1010101000"},
+        agreement={"weekly_pattern": "10101010000000"},
     ),
     case(
         "half-day-volume-forbidden-no-fixed-days",
         [("days_per_week", True, POLICY)],
         policy={"half_days_allowed": False},
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "0000000000"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "00000000000000"},
     ),
     case(
         "half-days-allowed",
         [],
-        agreement={"days_per_week": D("1.5"), "weekly_pattern": "1000000011"},
+        agreement={"days_per_week": D("1.5"), "weekly_pattern": "10000000110000"},
     ),
     # On-site minimum
     case(
@@ -327,7 +328,7 @@ AGREEMENT_CASES = [
     case(
         "pattern-does-not-match-days",
         [("weekly_pattern", True, COND)],
-        agreement={"weekly_pattern": "1100000000"},
+        agreement={"weekly_pattern": "11000000000000"},
     ),
     case(
         "pattern-too-short",
@@ -340,7 +341,7 @@ AGREEMENT_CASES = [
         agreement={"weekly_pattern": "11001x0000"},
     ),
     case("pattern-blank-is-volume", [], agreement={"weekly_pattern": ""}),
-    case("pattern-all-zero-is-volume", [], agreement={"weekly_pattern": "0000000000"}),
+    case("pattern-all-zero-is-volume", [], agreement={"weekly_pattern": "00000000000000"}),
     case(
         "pattern-not-compared-when-days-invalid",
         [("days_per_week", True, WORKORG)],
@@ -418,8 +419,8 @@ AGREEMENT_CASES = [
         agreement={"adaptation_end_date": date(2013, 5, 15)},
     ),
     case(
-        "adaptation-end-day-after-accepted",
-        [],
+        "adaptation-end-day-after-warns",
+        [("adaptation_end_date", False, ADAPT)],
         agreement={"adaptation_end_date": date(2013, 5, 1)},
     ),
     case("adaptation-end-derived", [], agreement={"adaptation_end_date": None}),
@@ -503,13 +504,33 @@ AGREEMENT_CASES = [
     ),
     case(
         "allowance-none-policy-none",
-        [],
+        [("costs_coverage", False, COSTS)],
         agreement={"allowance_scheme": "none", "allowance_amount": D("0")},
         policy={"allowance_scheme": "none", "allowance_amount": D("0")},
     ),
     case(
+        "costs-covered-in-kind-by-agreement",
+        [],
+        agreement={
+            "allowance_scheme": "none",
+            "allowance_amount": D("0"),
+            "costs_coverage": "Abonnement internet remboursé",
+        },
+        policy={"allowance_scheme": "none", "allowance_amount": D("0")},
+    ),
+    case(
+        "costs-covered-in-kind-by-policy",
+        [],
+        agreement={"allowance_scheme": "none", "allowance_amount": D("0")},
+        policy={
+            "allowance_scheme": "none",
+            "allowance_amount": D("0"),
+            "costs_coverage": "Ligne téléphonique payée",
+        },
+    ),
+    case(
         "allowance-amount-without-scheme",
-        [("allowance_amount", False, COSTS)],
+        [("allowance_amount", False, COSTS), ("costs_coverage", False, COSTS)],
         agreement={"allowance_scheme": "none", "allowance_amount": D("5")},
         policy={"allowance_scheme": "none", "allowance_amount": D("0")},
     ),
@@ -698,7 +719,7 @@ def _message(**overrides) -> str:
         ({"policy": {"max_days_per_week": D("1.5")}}, ["politique de l'employeur", "1,5 jour"]),
         ({"policy": {"min_onsite_days_per_week": D("3.5")}}, ["3 jours sur site", "3,5 jours"]),
         (
-            {"agreement": {"weekly_pattern": "1100000000"}},
+            {"agreement": {"weekly_pattern": "11000000000000"}},
             ["lundi (journée)", "1 jour par semaine", "en prévoit 2"],
         ),
         (
@@ -739,7 +760,7 @@ def _everything_wrong() -> list[Violation]:
             "start_date": date(2012, 11, 1),
             "end_date": date(2012, 12, 1),
             "days_per_week": D("2.5"),
-            "weekly_pattern": "1010000000",
+            "weekly_pattern": "10100000000000",
             "place_kind": None,
             "adaptation_months": 20,
             "notice_days_during_adaptation": None,
@@ -796,8 +817,8 @@ def test_basis_strings():
     assert rules.BASIS_VOLUNTARY == "C. trav. L1222-9 (2012) : volontariat"
     assert rules.BASIS_ADAPTATION == "ANI 19/07/2005 art. 2 : période d'adaptation"
     assert rules.BASIS_REVERSIBILITY == "ANI 19/07/2005 art. 3 : réversibilité"
-    assert rules.BASIS_CONTACT_SLOTS == "C. trav. L1222-10 (2012) : plages horaires"
-    assert rules.BASIS_COSTS == "C. trav. L1222-10 (2012) : prise en charge des coûts"
+    assert rules.BASIS_CONTACT_SLOTS == "C. trav. L1222-10 5° (2012) : plages horaires"
+    assert rules.BASIS_COSTS == "C. trav. L1222-10 1° (2012) : prise en charge des coûts"
     assert rules.BASIS_EQUIPMENT == "ANI 19/07/2005 art. 7 : équipements"
     assert rules.BASIS_POLICY == "Politique de l'employeur"
 
@@ -1037,32 +1058,13 @@ def test_check_policy(overrides, expected):
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2013, 1, 31), 1, date(2013, 2, 28)),
-        (date(2012, 1, 31), 1, date(2012, 2, 29)),
-        (date(2012, 2, 29), 12, date(2013, 2, 28)),
-        (date(2013, 11, 15), 3, date(2014, 2, 15)),
-        (date(2013, 3, 31), -1, date(2013, 2, 28)),
-        (date(2013, 1, 15), 0, date(2013, 1, 15)),
-        (date(2013, 1, 15), -13, date(2011, 12, 15)),
-    ],
-)
-def test_add_months(start, months, expected):
-    assert rules.add_months(start, months) == expected
+def test_one_month_arithmetic_everywhere():
+    """31 January + 1 month: the seniority date and the adaptation end use the same months."""
+    from hrtele.domain.dates import adaptation_end_date, add_months
 
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2013, 3, 1), 3, date(2013, 5, 31)),
-        (date(2013, 2, 1), 3, date(2013, 4, 30)),
-        (date(2013, 1, 31), 1, date(2013, 2, 27)),
-    ],
-)
-def test_adaptation_end(start, months, expected):
-    assert rules.adaptation_end(start, months) == expected
+    assert rules.seniority_date(date(2013, 1, 31), 1) == add_months(date(2013, 1, 31), 1)
+    assert adaptation_end_date(date(2013, 1, 31), 1) == date(2013, 2, 28)
+    assert not hasattr(rules, "adaptation_end") and rules.add_months is add_months
 
 
 def test_seniority_date():
@@ -1139,3 +1141,213 @@ def test_terms_are_frozen():
         make_agreement().days_per_week = D("3")  # type: ignore[misc]
     with pytest.raises(AttributeError):
         Violation("a", "A.", POLICY, True).blocking = False  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 10: the working week, places per half-day, seats, overlaps, contact slots, costs,
+# the reversibility clause, the start after the acceptance (each with its legal basis)
+# --------------------------------------------------------------------------------------------
+
+DAILY_REST = "C. trav. L3131-1 : repos quotidien de 11 heures consécutives"
+PRIVATE_LIFE = "ANI 19/07/2005 art. 6 : vie privée"
+CASE_2014 = rules.BASIS_REVERSIBILITY
+PART_TIME_WEEK = "11111111000000"  # Monday to Thursday (80 %)
+
+
+def run_with(others=(), loads=None, **overrides):
+    """run_agreement, plus the employee's other agreements and the places' seats."""
+    return rules.check_agreement(
+        make_agreement(**overrides.get("agreement", {})),
+        make_post(**overrides.get("post", {})),
+        make_employee(**overrides.get("employee", {})),
+        make_request(**overrides.get("request", {})),
+        make_policy(**overrides.get("policy", {})),
+        overrides.get("today", TODAY),
+        others=others,
+        place_loads=loads,
+    )
+
+
+CORE_CASES = [
+    # Telework happens on the days the employee works under the contract.
+    case(
+        "telework-on-a-day-not-worked",
+        [("weekly_pattern", True, WORKORG)],
+        agreement={"weekly_pattern": "00000000110000", "days_per_week": D("1")},
+        employee={"working_week": PART_TIME_WEEK, "working_time_rate": 80},
+    ),
+    case(
+        "saturday-worker-teleworks-on-saturday",
+        [],
+        agreement={"weekly_pattern": "00000000001100", "days_per_week": D("1")},
+        employee={"working_week": "00111111111100"},
+    ),
+    case(
+        "weekend-telework-not-worked",
+        [("weekly_pattern", True, WORKORG)],
+        agreement={"weekly_pattern": "00000000001100", "days_per_week": D("1")},
+    ),
+    # The minimum on site counts the days actually worked, pro-rated for part time.
+    case(
+        "part-time-two-days-leave-too-few-on-site",
+        [("days_per_week", True, POLICY)],
+        agreement={"weekly_pattern": "11110000000000", "days_per_week": D("2")},
+        employee={"working_week": PART_TIME_WEEK, "working_time_rate": 80},
+        post={"max_days_per_week": None},
+        policy={"max_days_per_week": D("3")},
+    ),
+    case(
+        "part-time-one-and-a-half-days-is-fine",
+        [],
+        agreement={"weekly_pattern": "11100000000000", "days_per_week": D("1.5")},
+        employee={"working_week": PART_TIME_WEEK, "working_time_rate": 80},
+    ),
+    # A place per half-day.
+    case(
+        "second-place-used-without-second-place",
+        [("weekly_pattern", True, COND)],
+        agreement={"weekly_pattern": "11002200000000"},
+    ),
+    case(
+        "second-place-chosen-but-unused",
+        [("weekly_pattern", False, COND)],
+        agreement={"second_place_kind": "third_place"},
+    ),
+    case(
+        "home-and-third-place",
+        [],
+        agreement={"weekly_pattern": "11002200000000", "second_place_kind": "third_place"},
+    ),
+    # Electrical conformity only when home is one of the places.
+    case(
+        "third-place-only-no-electrical-statement",
+        [],
+        agreement={"place_kind": "third_place", "electrical_statement_date": None},
+    ),
+    case(
+        "home-as-second-place-needs-electrical-statement",
+        [("electrical_statement_date", False, ELEC)],
+        agreement={
+            "place_kind": "third_place",
+            "second_place_kind": "home",
+            "weekly_pattern": "11002200000000",
+            "electrical_statement_date": None,
+        },
+    ),
+    # Contact slots (L1222-10 5°, L3131-1, ANI art. 6).
+    case(
+        "contact-slots-unreadable",
+        [("contact_slots", True, SLOTS)],
+        agreement={"contact_slots": "quand il peut"},
+    ),
+    case(
+        "contact-slots-outside-working-hours",
+        [("contact_slots", True, SLOTS)],
+        agreement={"contact_slots": "7 h 30 – 9 h"},
+        employee={"working_hours": "8 h 30 – 12 h et 13 h 30 – 17 h 30"},
+    ),
+    case(
+        "contact-slots-within-working-hours",
+        [],
+        agreement={"contact_slots": "9 h – 12 h et 14 h – 17 h"},
+        employee={"working_hours": "8 h 30 – 12 h et 13 h 30 – 17 h 30"},
+    ),
+    case(
+        "policy-hours-apply-when-the-employee-has-none",
+        [("contact_slots", True, SLOTS)],
+        agreement={"contact_slots": "9 h – 12 h et 14 h – 18 h 30"},
+        policy={"default_working_hours": "8 h 30 – 12 h 30 et 13 h 30 – 17 h 30"},
+    ),
+    case(
+        "contact-slots-break-the-daily-rest",
+        [("contact_slots", True, DAILY_REST), ("contact_slots", False, PRIVATE_LIFE)],
+        agreement={"contact_slots": "6 h – 12 h et 14 h – 20 h 30"},
+    ),
+    case(
+        "evening-slot-warns",
+        [("contact_slots", False, PRIVATE_LIFE)],
+        agreement={"contact_slots": "9 h – 12 h et 19 h – 21 h"},
+    ),
+    # The reversibility clause is explicit (ANI art. 3).
+    case(
+        "reversibility-clause-missing",
+        [("reversibility_clause", True, REVERS)],
+        agreement={"reversibility_clause": None},
+    ),
+    case("reversibility-clause-mutual", [], agreement={"reversibility_clause": "mutual"}),
+    case(
+        "reversibility-clause-unknown",
+        [("reversibility_clause", True, REVERS)],
+        agreement={"reversibility_clause": "whenever"},
+    ),
+    # The start comes after both parties agreed (volontariat).
+    case(
+        "start-before-acceptance",
+        [("start_date", True, VOL)],
+        request={"decision_date": date(2013, 2, 5)},
+    ),
+    case("start-after-acceptance", [], request={"decision_date": date(2013, 1, 20)}),
+]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), CORE_CASES)
+def test_core_rules(overrides, expected):
+    assert triples(run_with(**overrides)) == Counter(expected)
+
+
+def test_overlapping_agreements_are_refused():
+    from hrtele.domain.terms import AgreementPeriod
+
+    overlapping = AgreementPeriod(7, date(2012, 6, 1), None, "actif")
+    finished = AgreementPeriod(8, date(2011, 1, 1), date(2013, 1, 31), "terminé")
+    later = AgreementPeriod(9, date(2014, 1, 1), date(2014, 6, 30), "signé")
+    violations = run_with(others=(overlapping, finished))
+    assert triples(violations) == Counter([("start_date", True, CONTRACT)])
+    assert "n° 7" in violations[0].message and "chevaucher" in violations[0].message
+    # An open-ended agreement would run into a later one too.
+    assert "n° 9" in run_with(others=(later,))[0].message
+    assert run_with(others=(later,), agreement={"end_date": date(2013, 12, 31)}) == []
+    fixed_term = run_with(
+        others=(later,), agreement={"end_date": date(2014, 1, 1)}
+    )
+    assert triples(fixed_term) == Counter([("start_date", True, CONTRACT)])
+
+
+def test_seats_of_a_third_place():
+    from hrtele.domain.terms import PlaceLoad
+
+    occupied = [0] * 14
+    occupied[0] = 6  # Monday morning already has 6 people for 6 seats
+    full = PlaceLoad("Cap Delta", 6, tuple(occupied))
+    violations = run_with(loads={1: full}, agreement={"place_kind": "third_place"})
+    assert triples(violations) == Counter([("weekly_pattern", False, WORKORG)])
+    assert "7/6" in violations[0].message and "lundi matin" in violations[0].message
+    assert rules.occupancy_with("11001100000000", 1, full)[:2] == (7, 1)
+    unlimited = PlaceLoad("Coworking", None, tuple(occupied))
+    assert run_with(loads={1: unlimited}, agreement={"place_kind": "third_place"}) == []
+
+
+@pytest.mark.parametrize(
+    ("rate", "week", "expected"),
+    [
+        (100, "11111111110000", D("3")),
+        (80, "11111111000000", D("2.5")),  # 3 × 80 % = 2,4, rounded up to the half-day
+        (50, "11111000000000", D("1.5")),
+        (50, "11000000000000", D("1")),  # never more than the days worked
+    ],
+)
+def test_min_onsite_days_for_part_time(rate, week, expected):
+    employee = make_employee(working_time_rate=rate, working_week=week)
+    assert rules.min_onsite_days(make_policy(), employee) == expected
+
+
+def test_policy_working_hours_and_contact_slots_are_checked():
+    bad_hours = rules.check_policy(make_policy(default_working_hours="8 h – 23 h"))
+    assert ("default_working_hours", True, DAILY_REST) in triples(bad_hours)
+    outside = rules.check_policy(
+        make_policy(
+            default_working_hours="9 h – 12 h et 14 h – 17 h",
+            default_contact_slots="8 h – 12 h",
+        )
+    )
+    assert ("default_contact_slots", True, SLOTS) in triples(outside)

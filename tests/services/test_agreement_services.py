@@ -51,13 +51,14 @@ def setup(db_session):
         "place_id": home.id,
         "second_place_id": None,
         "days_per_week": Decimal("2"),
-        "weekly_pattern": "1100110000",
+        "weekly_pattern": "11001100000000",
         "start_date": START,
         "end_date": None,
         "adaptation_months": 3,
         "notice_days_during_adaptation": 15,
         "notice_days_after_adaptation": 30,
         "contact_slots": "9 h 30 – 12 h",
+        "reversibility_clause": "notice",
         "time_control": "Auto-déclaration",
         "equipment": "Ordinateur portable",
         "allowance_scheme": "per_weekly_day",
@@ -109,7 +110,7 @@ def test_prepare_derives_dates_and_cleans_texts():
     assert values["adaptation_end_date"] == date(2026, 2, 28)  # clamped, never shortened
     assert values["annual_interview_due_date"] == date(2027, 1, 31)
     assert values["equipment"] == "a\nb"
-    assert values["weekly_pattern"] == "0000000000"
+    assert values["weekly_pattern"] == "00000000000000"
     assert values["allowance_amount"] == Decimal("0") and values["allowance_scheme"] == "none"
     assert values["contact_slots"] == "x"
     assert prepare({"start_date": START, "adaptation_months": 0})["adaptation_end_date"] is None
@@ -166,7 +167,7 @@ def test_missing_policy_refuses(setup):
         ({"place_id": 10**15}, "place_id"),
         ({"end_date": START}, "end_date"),
         ({"weekly_pattern": "11001100xx"}, "weekly_pattern"),
-        ({"weekly_pattern": "1000000000"}, "weekly_pattern"),
+        ({"weekly_pattern": "10000000000000"}, "weekly_pattern"),
     ],
 )
 def test_out_of_range_values_are_refused_never_crash(setup, overrides, field):
@@ -191,11 +192,25 @@ def test_one_live_agreement_per_request(setup):
     assert "répond déjà" in refused.value.blocking[0].message
 
 
-def test_other_live_agreement_of_same_employee_is_a_warning(setup):
-    make_agreement(employee_id=setup["request"].employee_id, status="active")
+def test_overlapping_agreement_of_same_employee_is_refused(setup):
+    """Two agreements of one employee may not cover the same day: blocking, not a warning."""
+    other = make_agreement(employee_id=setup["request"].employee_id, status="active")
     violations = agreement_violations(setup["data"], TODAY)
-    assert [(v.field, v.blocking) for v in violations] == [("request_id", False)]
-    assert "déjà un accord en cours" in violations[0].message
+    assert [(v.field, v.blocking) for v in violations] == [("start_date", True)]
+    assert f"n° {other.id}" in violations[0].message
+    assert "ne peuvent pas se chevaucher" in violations[0].message
+
+
+def test_agreement_after_the_end_of_the_previous_one_is_accepted(setup):
+    start = setup["data"]["start_date"]
+    make_agreement(
+        employee_id=setup["request"].employee_id,
+        status="ended",
+        start_date=start - timedelta(days=400),
+        ending_effective_date=start,
+        ended_date=start - timedelta(days=1),
+    )
+    assert agreement_violations(setup["data"], TODAY) == []
 
 
 def _stored(setup, status="draft") -> Agreement:
@@ -230,7 +245,7 @@ def test_update_issued_goes_back_to_draft_with_event(setup):
     agreement = _stored(setup, "issued")
     update_agreement(
         agreement,
-        dict(setup["data"], days_per_week=Decimal("1"), weekly_pattern="1100000000"),
+        dict(setup["data"], days_per_week=Decimal("1"), weekly_pattern="11000000000000"),
         agreement.version,
         setup["actor"],
         False,

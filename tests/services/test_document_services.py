@@ -215,7 +215,7 @@ def test_reissue_creates_a_new_version_and_supersedes_the_old_one(db_session, hr
     first = _issue(agreement, hr)
     first_bytes, first_sha = first.pdf_bytes, first.sha256
     agreement.days_per_week = Decimal("1")
-    agreement.weekly_pattern = "1100000000"
+    agreement.weekly_pattern = "11000000000000"
     db.session.commit()
     second = _issue(agreement, hr, date(2026, 11, 25))
 
@@ -442,17 +442,17 @@ def test_notice_from_models_prints_every_element(db_session, hr):
         "Date de notification", "16/11/2026",
         "remise en main propre contre décharge",
         "15 jours",
-        "Fin effective du télétravail", "01/12/2026",
+        "Fin du télétravail à l'initiative de l'employeur",
+        "Retour dans les locaux", "à compter du 01/12/2026, date de fin du télétravail",
         "Motif : réorganisation du service autour d'un projet sur site",
         "Siège, 1 rue de la Paix, 09000 Foix",
         "M. Julien LACOSTE, Responsable du service Études",
-        "Date de reprise sur site", "01/12/2026",
         "Bureau 204, horaires de l'équipe Études.",
         "L. 1222-10, 3°",
         "LAB-01", matching.title,
         "Ordinateur portable (n° de série PC-778)",
         "l'allocation forfaitaire de télétravail cesse d'être due à compter du 01/12/2026",
-        "Fait à Foix, le 16 novembre 2026",
+        "Fait à Foix, le 20 novembre 2026",
     )  # fmt: skip
     assert not missing, f"absent de la notification : {missing}"
     for absent in ("LAB-02", "LAB-03", "LAB-04", "Casque"):
@@ -489,7 +489,8 @@ def test_notice_phase_and_resumption_from_dates_when_not_recorded(db_session, hr
     snapshot = builders.build_notice(agreement, number=1, issue_date=date(2027, 1, 4))
     assert snapshot.phase == "after_adaptation" and snapshot.notice_days == 30
     assert snapshot.method == "LRAR" and snapshot.requires_countersignature is True
-    assert snapshot.return_arrangements.resumption_date == "2027-02-08"  # next Monday
+    # One return date: the first day without telework is the first day back on site.
+    assert snapshot.return_arrangements.resumption_date == "2027-02-06"
     assert snapshot.reason is None and snapshot.return_arrangements.details is None
 
 
@@ -529,7 +530,7 @@ def test_refusal_letter_from_a_refused_request(db_session, hr):
         decision_date=date(2026, 9, 12),
         decided_by_id=hr.id,
         wished_days=Decimal("2"),
-        wished_pattern="1100000011",
+        wished_pattern="11000000110000",
     )
     document = services.issue_refusal(req, hr, TODAY)
     db.session.commit()

@@ -114,8 +114,11 @@ def test_resume_falls_back_on_dates_without_a_suspend_event(db_session, hr):
 def test_notice_days_fall_back_on_the_policy(db_session, hr):
     make_policy(notice_days_after_adaptation=45)
     agreement = make_agreement(status="active", notice_days_after_adaptation=None)
-    assert services.notice_days(agreement, "after_adaptation") == 45
-    assert services.earliest_end_date(agreement, date(2027, 2, 1), date(2027, 2, 1)) == date(2027, 3, 18)
+    terms = services.end_terms_for(agreement, date(2027, 2, 1))
+    assert (terms.phase, terms.notice_days, terms.notice_source) == (
+        "after_adaptation", 45, "policy"
+    )
+    assert terms.earliest_end == date(2027, 3, 18)
 
 
 def test_one_day_imposed_telework(db_session, hr):
@@ -136,18 +139,6 @@ def test_imposed_telework_refused_for_someone_who_left(db_session, hr):
         services.start_imposed(employee, {"reason": "Épidémie", "start_date": date(2026, 12, 3),
                                           "days_per_week": Decimal("5")}, hr, date(2026, 12, 1))
 
-
-@pytest.mark.parametrize(
-    ("held", "deadline"),
-    [
-        (date(2026, 10, 1), date(2028, 10, 1)),   # first year: next window ends on the 2nd anniversary
-        (date(2027, 9, 30), date(2028, 10, 1)),
-        (date(2027, 10, 1), date(2028, 10, 1)),   # on the due date itself
-        (date(2027, 10, 2), date(2029, 10, 1)),   # late, in the second year
-    ],
-)
-def test_legal_interview_deadline(held, deadline):
-    assert services.legal_interview_deadline(date(2026, 10, 1), held) == deadline
 
 
 def test_interview_due_date_and_latest_interview_rule(db_session, hr):

@@ -51,13 +51,13 @@ def build_dataset():
     coworking = make_place(kind="third_place", third_place_type="coworking", name="La Ruche")
     # e1: active since January, Monday + Wednesday, 10 € per weekly day.
     make_agreement(employee_id=e1.id, request_id=r1.id, place_id=home.id, status="active",
-                   start_date=date(2026, 1, 5), weekly_pattern="1100110000",
+                   start_date=date(2026, 1, 5), weekly_pattern="11001100000000",
                    days_per_week=Decimal("2"), allowance_scheme="per_weekly_day",
                    allowance_amount=Decimal("10.00"))
     # e2: adaptation since 16 November, 1 day in a coworking space, flat 30 €.
     make_agreement(employee_id=e2.id, request_id=r2.id, place_id=coworking.id,
                    status="adaptation", start_date=date(2026, 11, 16),
-                   weekly_pattern="0000001100", days_per_week=Decimal("1"),
+                   weekly_pattern="00000011000000", days_per_week=Decimal("1"),
                    allowance_scheme="flat_monthly", allowance_amount=Decimal("30.00"))
     # e5: suspended since 16 November (no end), 2 days, 10 € per weekly day.
     make_agreement(employee_id=e5.id, request_id=None, status="suspended", start_date=date(2026, 1, 5),
@@ -140,7 +140,7 @@ def _dataset(n: int) -> None:
                 employee=employee, request=request, place=place,
                 status=("active", "adaptation", "suspended", "ending")[i % 4],
                 start_date=date(2026, 1 + i % 11, 1), days_per_week=Decimal("2"),
-                weekly_pattern="1100110000",
+                weekly_pattern="11001100000000",
                 suspension_start_date=date(2026, 11, 2) if i % 4 == 2 else None,
                 allowance_scheme=("per_day", "flat_monthly", "one_off")[i % 3],
                 allowance_amount=Decimal("5.00"),

@@ -1,7 +1,7 @@
 """Payroll export: amounts checked against hand computations for each scheme (both databases).
 
 Reference month: November 2026 (30 days). 1 November is a Sunday; 11 November (Armistice) is
-a Wednesday. Pattern "1100110000" = Monday and Wednesday, full days (2 days a week):
+a Wednesday. Pattern "11001100000000" = Monday and Wednesday, full days (2 days a week):
 Mondays 2, 9, 16, 23, 30 and Wednesdays 4, 18, 25 (11 is a holiday) -> 8 days teleworked.
 From Monday 16 November: 16, 23, 30 and 18, 25 -> 5 days.
 URSSAF 2026 row of the reference file: 11,00 € per weekly day per month, 2,70 € per day,
@@ -27,17 +27,16 @@ from hrtele.allowances.services import (
     compute_month,
     csv_bytes,
     get_export,
-    month_allowance,
     parse_month,
 )
-from hrtele.domain.allowances import AllowanceTerms, monthly_allowance
+from hrtele.domain.allowances import AllowanceTerms, monthly_allowance, suspended_days
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import Absence, AuditEntry, PayrollExport, UrssafCeiling
 from tests.factories import make_agreement, make_employee, make_policy
 
 NOV = (2026, 11)
-MON_WED = "1100110000"
+MON_WED = "11001100000000"
 TODAY = date(2026, 11, 28)
 
 
@@ -117,7 +116,7 @@ def test_public_holiday_month_per_day(db_session):
     Pattern Monday + Thursday: Mondays 4, 11, 18 (25 is a holiday) and Thursdays 7, 21, 28
     (14 is Ascension) -> 6 days; 4 € × 6 = 24 €; limit 2,70 × 6 = 16,20 €.
     """
-    agreement("Mai", "per_day", "4.00", weekly_pattern="1100001100")
+    agreement("Mai", "per_day", "4.00", weekly_pattern="11000011000000")
     line = line_of(compute_month(2026, 5), "Mai")
     assert (line.days, line.amount, line.exempt, line.excess) == (
         Decimal(6), Decimal("24.00"), Decimal("16.20"), Decimal("7.80"))
@@ -178,12 +177,13 @@ def test_open_suspension_counts_only_while_suspended(db_session):
     assert line_of(payroll, "Repris").amount == Decimal("20.00")
 
 
-def test_suspended_path_matches_domain_without_suspension(db_session):
-    """Without suspension days the service is exactly domain.monthly_allowance."""
+def test_suspension_outside_the_month_changes_nothing(db_session):
+    """A suspension that does not touch the month leaves domain.monthly_allowance unchanged."""
     ceilings = ceiling_service.current_ceilings()
     terms = AllowanceTerms("per_day", Decimal("3.00"), None, MON_WED, date(2026, 11, 16))
-    no_overlap = (date(2026, 12, 1), date(2026, 12, 31))
-    assert month_allowance(terms, 2026, 11, frozenset(), no_overlap, ceilings) == \
+    no_overlap = suspended_days((date(2026, 12, 1), date(2026, 12, 31)), 2026, 11)
+    assert no_overlap == frozenset()
+    assert monthly_allowance(terms, 2026, 11, frozenset(), ceilings, suspended=no_overlap) == \
         monthly_allowance(terms, 2026, 11, frozenset(), ceilings)
 
 
@@ -224,7 +224,7 @@ def test_which_agreements_count(db_session):
 
 
 def test_floating_days_use_the_weekly_volume(db_session):
-    agreement("Flottant", "per_weekly_day", "10.00", weekly_pattern="0000000000",
+    agreement("Flottant", "per_weekly_day", "10.00", weekly_pattern="00000000000000",
               days_per_week=Decimal("1.5"))
     line = line_of(compute_month(*NOV), "Flottant")
     assert line.amount == Decimal("15.00")

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, func, select
 
+from hrtele.domain.notice import notice_sentence
 from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
@@ -65,9 +66,9 @@ def test_terms_during_adaptation_use_the_agreement_notice(ctx):
     )
     terms = services.end_terms(agreement, TODAY)
     assert (terms.phase, terms.notice_days) == ("adaptation", 10)
-    assert terms.earliest == TODAY + timedelta(days=10)
+    assert terms.earliest_end == TODAY + timedelta(days=10)
     assert "ANI" in terms.basis and "art. 2" in terms.basis
-    assert "période d'adaptation" in services.notice_explanation(terms)
+    assert "période d'adaptation" in notice_sentence(terms)
 
 
 def test_terms_after_adaptation_by_date_use_the_longer_notice(ctx):
@@ -78,7 +79,7 @@ def test_terms_after_adaptation_by_date_use_the_longer_notice(ctx):
     )
     terms = services.end_terms(agreement, TODAY)
     assert (terms.phase, terms.notice_days) == ("after_adaptation", 30)
-    assert terms.earliest == TODAY + timedelta(days=30)
+    assert terms.earliest_end == TODAY + timedelta(days=30)
 
 
 def test_terms_fall_back_on_the_policy_when_the_agreement_is_silent(ctx):
@@ -90,7 +91,8 @@ def test_terms_fall_back_on_the_policy_when_the_agreement_is_silent(ctx):
     agreement.notice_days_after_adaptation = None
     terms = services.end_terms(agreement, TODAY)
     assert terms.notice_days == 45
-    assert terms.has_reversibility_clause is False
+    assert terms.notice_source == "policy"
+    assert "politique de l'employeur" in notice_sentence(terms)
 
 
 def test_latest_date_is_the_end_of_a_fixed_term_agreement(ctx):
@@ -103,8 +105,8 @@ def test_latest_date_is_the_end_of_a_fixed_term_agreement(ctx):
         end_date=TODAY + timedelta(days=40),
     )
     terms = services.end_terms(agreement, TODAY)
-    assert terms.latest == TODAY + timedelta(days=40)
-    with pytest.raises(RuleViolations, match="prend fin le"):
+    assert services.latest_end(agreement, terms) == TODAY + timedelta(days=40)
+    with pytest.raises(RuleViolations, match="terme de l'accord"):
         services.request_end(agreement, TODAY + timedelta(days=41), "", None, TODAY)
 
 
@@ -152,16 +154,16 @@ def test_request_end_without_reversibility_clause_is_refused_after_adaptation(ct
     agreement = _agreement(
         employee.id, "active", TODAY - timedelta(days=400), TODAY - timedelta(days=300)
     )
-    agreement.notice_days_after_adaptation = None
+    agreement.reversibility_clause = "mutual"
     db.session.commit()
-    with pytest.raises(BusinessRuleError, match="accord entre les parties"):
+    with pytest.raises(RuleViolations, match="commun accord"):
         services.request_end(agreement, TODAY + timedelta(days=60), "", None, TODAY)
 
 
 def test_request_end_of_an_agreement_no_longer_running_is_refused(ctx):
     employee = make_employee()
     agreement = _agreement(
-        employee.id, "suspended", TODAY - timedelta(days=400), TODAY - timedelta(days=300)
+        employee.id, "ending", TODAY - timedelta(days=400), TODAY - timedelta(days=300)
     )
     with pytest.raises(BusinessRuleError, match="n'est plus en cours"):
         services.request_end(agreement, TODAY + timedelta(days=60), "", None, TODAY)
@@ -189,7 +191,7 @@ def test_submit_request_refuses_a_second_pending_one(ctx):
     employee = make_employee()
     data = {
         "wished_days": Decimal("1"),
-        "wished_pattern": "1100000000",
+        "wished_pattern": "11000000000000",
         "place_id": HOME_FROM_FILE,
         "motive": "",
     }
@@ -212,7 +214,7 @@ def test_submit_request_with_a_live_agreement_adds_a_note_in_the_employees_words
     _agreement(employee.id, "active", TODAY - timedelta(days=200), TODAY - timedelta(days=110))
     data = {
         "wished_days": Decimal("1"),
-        "wished_pattern": "0000000000",
+        "wished_pattern": "00000000000000",
         "place_id": HOME_FROM_FILE,
         "motive": "",
     }
@@ -245,7 +247,7 @@ def test_my_agreements_loads_everything_in_a_fixed_number_of_queries(ctx, app):
         employee_id=employee.id,
         status="draft",
         days_per_week=Decimal("1"),
-        weekly_pattern="1100000000",
+        weekly_pattern="11000000000000",
     )
     db.session.commit()
     employee_id = employee.id

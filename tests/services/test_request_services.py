@@ -64,7 +64,7 @@ def request_data(emp_id: int, /, **changes) -> dict:
         "request_date": date(2026, 11, 2),
         "initiative": "employee",
         "wished_days": Decimal("2"),
-        "wished_pattern": "1100110000",
+        "wished_pattern": "11001100000000",
         "place_id": None,
         "motive": "Trajets",
     }
@@ -94,13 +94,13 @@ def count(session, model) -> int:
 def test_create_request_flushes_and_audits(db_session, hr, employee):
     req = create_request(request_data(employee.id), hr, today=TODAY)
     db_session.commit()
-    assert req.id and req.status == "pending" and req.wished_pattern == "1100110000"
+    assert req.id and req.status == "pending" and req.wished_pattern == "11001100000000"
     entry = db_session.scalar(select(AuditEntry).where(AuditEntry.object_type == "telework_requests"))
     assert entry.action == "create" and entry.actor_id == hr.id
 
 
 def test_warnings_refuse_unless_confirmed(db_session, hr, employee):
-    data = request_data(employee.id, wished_days=Decimal("3"), wished_pattern="1111110000")
+    data = request_data(employee.id, wished_days=Decimal("3"), wished_pattern="11111100000000")
     with pytest.raises(RuleViolations) as caught:
         create_request(data, hr, today=TODAY)
     assert caught.value.warnings and not caught.value.blocking
@@ -157,7 +157,7 @@ def test_update_request_checks_version_and_status(db_session, hr, employee):
     with pytest.raises(ConcurrentEditError):
         update_request(req, request_data(employee.id), req.version + 1, hr, today=TODAY)
     update_request(req, request_data(employee.id, wished_days=Decimal("1"),
-                                     wished_pattern="0000000000"), req.version, hr, today=TODAY)
+                                     wished_pattern="00000000000000"), req.version, hr, today=TODAY)
     db_session.commit()
     assert req.wished_days == Decimal("1") and req.version == 2
     accept_request(req, TODAY, req.version, hr, today=TODAY)
@@ -384,7 +384,7 @@ def test_agreement_terms(db_session):
     agreement = make_agreement()
     terms = agreement_terms(agreement)
     assert terms.place_kind == "home" and terms.days_per_week == Decimal("2")
-    assert terms.weekly_pattern == "1100110000" and terms.allowance_amount == Decimal("10.00")
+    assert terms.weekly_pattern == "11001100000000" and terms.allowance_amount == Decimal("10.00")
     assert terms.start_date == agreement.start_date and terms.equipment
     third = make_place(kind="third_place", third_place_type="coworking", name="C")
     assert agreement_terms(agreement, place=third).place_kind == "third_place"

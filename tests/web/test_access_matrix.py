@@ -114,6 +114,8 @@ RULES: dict[str, Rule] = {
         "api-token", lambda s: __import__("tests.api.helpers", fromlist=["make_token"])
         .make_token("Matrice", ["read"])[0])}),
     "api_docs_page.page": Rule("public"),
+    "users.allow_signing": Rule("admin", ids=_user),
+    "users.withdraw_signing": Rule("admin", ids=_user),
     # --- HR areas ------------------------------------------------------------------------------
     "posts.index": Rule("hr"),
     "posts.create": Rule("hr"),
@@ -190,6 +192,18 @@ RULES: dict[str, Rule] = {
     "documents.issue_amendment": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
     "documents.issue_notice": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
     "documents.issue_refusal": Rule("hr", ids=lambda s, who: {"request_id": s.request(who)}),
+    # --- electronic signature circuit (issue 14) -------------------------------------------------
+    "signatures.sign": Rule("employee_own", staff=True,
+                            ids=lambda s, who: {"document_id": s.document(who)}),
+    "signatures.evidence": Rule("employee_own", staff=True,
+                                ids=lambda s, who: {"document_id": s.document(who)}),
+    # 404 for allowed users too while nothing is signed yet (no signed PDF to serve).
+    "signatures.download_signed": Rule("employee_own", staff=True, ok=(200, 404),
+                                       ids=lambda s, who: {"document_id": s.document(who)}),
+    "signatures.start": Rule("hr", ids=lambda s, who: {"document_id": s.document(who)}),
+    "signatures.verify_stored": Rule("hr", ok=(200, 422),
+                                     ids=lambda s, who: {"document_id": s.document(who)}),
+    "signatures.verify": Rule("public"),
     # --- employee's own space (portal) ---------------------------------------------------------
     "portal.index": Rule("employee_own"),
     "portal.documents": Rule("employee_own"),

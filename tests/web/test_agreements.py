@@ -22,6 +22,7 @@ from tests.factories import (
     make_request,
     make_user,
     page_text,
+    slots_to_pattern,
 )
 
 TODAY = date.today()
@@ -79,6 +80,7 @@ def valid_data(refs, **overrides) -> dict:
         "adaptation_months": "3",
         "notice_days_during_adaptation": "15",
         "notice_days_after_adaptation": "30",
+        "reversibility_clause": "notice",
         "contact_slots": "9 h 30 – 12 h 00 et 14 h 00 – 16 h 30",
         "time_control": "Auto-déclaration hebdomadaire validée par le responsable",
         "equipment": "Ordinateur portable\n\n  Casque  \n",
@@ -96,7 +98,7 @@ def valid_data(refs, **overrides) -> dict:
             data.pop(key, None)
         else:
             data[key] = value
-    return data
+    return slots_to_pattern(data)
 
 
 def digest_of(response) -> str:
@@ -122,7 +124,7 @@ def test_create_with_valid_data(app, hr_client, refs):
         assert agreement.employee_id == refs["employee_id"]
         assert agreement.request_id == refs["request_id"]
         assert agreement.days_per_week == Decimal("2")
-        assert agreement.weekly_pattern == "1100001100"
+        assert agreement.weekly_pattern == "11000011000000"
         assert agreement.equipment == "Ordinateur portable\nCasque"
         assert agreement.adaptation_end_date == adaptation_end_date(START, 3)
         assert agreement.annual_interview_due_date == add_months(START, 12)
@@ -137,14 +139,17 @@ def test_create_with_valid_data(app, hr_client, refs):
 
 
 def test_create_with_third_place_second_place_and_half_days(app, hr_client, refs):
-    data = valid_data(refs, days_per_week="1,5", mon_pm=None, second_place_id=str(refs["third"]))
+    data = valid_data(
+        refs, days_per_week="1,5", mon_pm=None, thu_am="2", thu_pm="2",
+        second_place_id=str(refs["third"]),
+    )
     response = hr_client.post("/accords/nouveau", data=data)
     # 1,5 day is fewer than the 2 days asked for: compliant
     assert response.status_code == 302, page_text(response)[-3000:]
     with app.app_context():
         agreement = db.session.scalar(select(Agreement))
         assert agreement.days_per_week == Decimal("1.5")
-        assert agreement.weekly_pattern == "1000001100"
+        assert agreement.weekly_pattern == "10000022000000"
         assert agreement.second_place_id == refs["third"]
 
 
@@ -163,12 +168,12 @@ def test_create_form_is_prefilled_from_request_and_policy(app, hr_client, refs):
     assert re.search(r'<input[^>]*name="adaptation_months"[^>]*value="2"', html)
     assert re.search(r'<input[^>]*name="notice_days_during_adaptation"[^>]*value="8"', html)
     assert re.search(rf'<option selected value="{refs["request_id"]}">', html)
-    assert 'id="mon_am" name="mon_am" type="checkbox" value="y"' in html
-    assert re.search(r'<input checked id="mon_am"', html)  # wished pattern 1100110000
-    assert re.search(r'<input checked id="wed_pm"', html)
-    assert not re.search(r'<input checked id="tue_am"', html)
+    assert '<select name="weekly_pattern" id="weekly_pattern-mon_am">' in html
+    assert re.search(r'<option value="mon_am" selected>', html)  # wished 11001100000000
+    assert re.search(r'<option value="wed_pm" selected>', html)
+    assert not re.search(r'<option value="tue_am" selected>', html)
     assert "<legend>Rythme hebdomadaire (facultatif)</legend>" in html
-    assert '<label class="visually-hidden" for="fri_pm">Vendredi après-midi</label>' in html
+    assert '<label for="weekly_pattern-sun_pm" class="visually-hidden">Dimanche après-midi</label>' in html
 
 
 @pytest.mark.parametrize("raw", ["abc", "0", "-1", "99999999999", "1.5"])
@@ -255,7 +260,7 @@ def test_blocking_violation_shows_legal_basis_beside_field_and_in_summary(app, h
     text = page_text(response)
     assert response.status_code == 422
     assert "Contrôle de conformité" in text and "Bloquant" in text
-    assert "C. trav. L1222-10 (2012) : plages horaires" in text
+    assert "C. trav. L1222-10 5° (2012) : plages horaires" in text
     assert re.search(r'id="contact_slots-err">\s*<li>Indiquez les plages horaires', html)
     assert 'aria-invalid="true"' in html
 
@@ -370,7 +375,7 @@ def draft(app, refs):
             place_id=refs["home"],
             start_date=START,
             adaptation_end_date=adaptation_end_date(START, 3),
-            weekly_pattern="1100001100",
+            weekly_pattern="11000011000000",
             insurance_received_date=TODAY - timedelta(days=5),
             electrical_statement_date=TODAY - timedelta(days=5),
         )
@@ -394,7 +399,7 @@ def test_edit_draft(app, hr_client, refs, draft):
     with app.app_context():
         agreement = db.session.get(Agreement, draft["id"])
         assert agreement.days_per_week == Decimal("1")
-        assert agreement.weekly_pattern == "1100000000"
+        assert agreement.weekly_pattern == "11000000000000"
         assert agreement.status == "draft"
         assert agreement.version == draft["version"] + 1
         assert db.session.scalar(select(func.count(AgreementEvent.id))) == 0

@@ -21,7 +21,7 @@ def _agreement(app, last_name="Martin", amount="3.00"):
         employee = make_employee(last_name=last_name, first_name="Léa",
                                  personnel_number=f"P-{last_name}")
         return make_agreement(employee_id=employee.id, status="active",
-                              start_date=date(2026, 11, 16), weekly_pattern="1100110000",
+                              start_date=date(2026, 11, 16), weekly_pattern="11001100000000",
                               allowance_scheme="per_day", allowance_amount=Decimal(amount)).id
 
 

@@ -110,7 +110,7 @@ def test_whole_lifecycle_through_http(app, hr_client, clock):
     # active -> active: avenant modificatif (1 day instead of 2), warnings to confirm
     version = state(app, agreement_id)[1]
     amend = {"version": str(version), "effective_date": "01/02/2027", "days_per_week": "1",
-             "mon_am": "y", "mon_pm": "y", "place_id": "", "allowance_scheme": "flat_monthly",
+             "weekly_pattern": ["mon_am", "mon_pm"], "place_id": "", "allowance_scheme": "flat_monthly",
              "allowance_amount": "20,00", "reason": "Demande du salarié"}
     with app.app_context():
         amend["place_id"] = str(db.session.get(Agreement, agreement_id).place_id)
@@ -127,7 +127,7 @@ def test_whole_lifecycle_through_http(app, hr_client, clock):
         agreement = db.session.get(Agreement, agreement_id)
         assert agreement.status == "active"
         assert str(agreement.days_per_week) == "1.0"
-        assert agreement.weekly_pattern == "1100000000"
+        assert agreement.weekly_pattern == "11000000000000"
         assert agreement.allowance_scheme == "flat_monthly"
         assert agreement.has_pending_amendment
         assert agreement.amendment_version == 1  # the documents area issues version 2
@@ -417,7 +417,7 @@ def test_activation_refused_without_the_required_attestations(app, hr_client, cl
 
 def test_notice_after_adaptation_without_clause_needs_mutual_agreement(app, hr_client, clock):
     clock.set(date(2027, 2, 1))
-    agreement_id = _ready(app, lc.ACTIVE, notice_days_after_adaptation=None)
+    agreement_id = _ready(app, lc.ACTIVE, reversibility_clause="mutual")
     data = {"initiative": "employer", "notification_date": "01/02/2027", "method": "lrar",
             "return_arrangements": "Retour au siège"}
     response = post_event(hr_client, app, agreement_id, lc.NOTIFY_END, data)
@@ -431,14 +431,21 @@ def test_notice_after_adaptation_without_clause_needs_mutual_agreement(app, hr_c
         assert agreement.status == "ending" and agreement.is_end_mutual
 
 
-def test_notice_during_adaptation_after_its_end_asks_to_close_it_first(app, hr_client, clock):
+def test_notice_after_the_adaptation_end_follows_the_dates_not_the_state(app, hr_client, clock):
+    """HR has not closed the adaptation period, but it is over: the reversibility clause and its
+    delay apply, exactly as the employee's space and the PDF notice say (one notice module)."""
     clock.set(date(2027, 1, 10))
     agreement_id = _ready(app, lc.ADAPTATION)
+    form = page_text(hr_client.get(f"/suivi/accords/{agreement_id}/{SLUG_OF[lc.NOTIFY_END]}"))
+    assert "La période d'adaptation est terminée" in form and "30 jours" in form
     response = post_event(hr_client, app, agreement_id, lc.NOTIFY_END, {
         "initiative": "employee", "notification_date": "10/01/2027", "method": "lrar",
         "return_arrangements": "Retour"})
-    assert response.status_code == 422
-    assert "Clôturez-la d'abord" in page_text(response)
+    assert response.status_code == 302
+    with app.app_context():
+        agreement = db.session.get(Agreement, agreement_id)
+        assert agreement.ending_phase == "after_adaptation" and agreement.ending_notice_days == 30
+        assert agreement.ending_effective_date == date(2027, 2, 9)
 
 
 def test_notice_from_suspension_uses_the_phase_before_it(app, hr_client, clock):

@@ -20,7 +20,14 @@ from hrtele.models import (
     EquipmentItem,
     PriorityInformation,
 )
-from tests.factories import make_agreement, make_category, make_employee, make_post, page_text
+from tests.factories import (
+    make_agreement,
+    make_category,
+    make_employee,
+    make_post,
+    page_text,
+    slots_to_pattern,
+)
 from tests.web.test_lifecycle import Clock, digest_of
 
 
@@ -348,7 +355,7 @@ def amend_data(app, agreement_id: int, **overrides) -> dict:
             "allowance_monthly_cap": "", "reason": "",
         }
     data.update(overrides)
-    return data
+    return slots_to_pattern(data)
 
 
 def test_amendment_records_event_and_flags_new_version(app, hr_client, clock):
@@ -395,9 +402,8 @@ def test_amendment_bad_input_changes_nothing(app, hr_client, clock):
     for overrides, message in AMENDMENT_BAD_INPUT:
         data = amend_data(app, agreement_id)
         if any(k.endswith(("_am", "_pm")) for k in overrides):
-            for slot in ("mon_am", "mon_pm"):
-                data.pop(slot)
-        data.update(overrides)
+            data.pop("weekly_pattern")
+        data = slots_to_pattern({**data, **overrides})
         response = hr_client.post(f"/suivi/accords/{agreement_id}/avenant-modificatif", data=data)
         assert response.status_code == 422, overrides
         assert message in page_text(response), overrides

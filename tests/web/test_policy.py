@@ -27,6 +27,8 @@ POLICY = {
     "notice_days_after_adaptation": "30",
     "default_contact_slots": "9 h – 12 h et 14 h – 16 h",
     "default_time_control": "Relevé hebdomadaire des horaires",
+    "default_working_hours": "8 h 30 – 12 h 30 et 13 h 30 – 17 h 30",
+    "reversibility_clause": "notice",
     "allowance_scheme": "per_weekly_day",
     "allowance_amount": "10,40 €",
     "allowance_monthly_cap": "",
@@ -90,10 +92,10 @@ def test_new_agreement_form_takes_policy_defaults(app, admin_client, hr_client, 
         data=dict(
             POLICY,
             version=str(policy_version),
-            default_contact_slots="Plages « maison » 10 h – 11 h",
+            default_contact_slots="10 h – 11 h 30 et 14 h – 15 h",
         ),
     )
-    assert "Plages « maison » 10 h – 11 h" in page_text(hr_client.get("/accords/nouveau"))
+    assert "10 h – 11 h 30 et 14 h – 15 h" in page_text(hr_client.get("/accords/nouveau"))
 
 
 def test_hr_reads_policy_but_cannot_save(app, hr_client, policy_version):

@@ -195,7 +195,7 @@ def test_drafts_are_not_shown_but_history_is(app, alice_client, people):
             employee_id=people["alice"],
             status="draft",
             days_per_week=Decimal("1"),
-            weekly_pattern="1100000000",
+            weekly_pattern="11000000000000",
             contact_slots="Brouillon RH",
         )
         make_agreement(
@@ -322,7 +322,7 @@ def test_request_form_shows_home_address_and_third_places(app, bruno_client):
     text = page_text(bruno_client.get("/mon-espace/demande"))
     assert "8 impasse Bleue" in text
     assert "Télécentre de Foix" in text
-    assert text.count('type="checkbox"') == 10
+    assert text.count('type="checkbox"') == 14
 
 
 def test_valid_request_lands_in_hr_inbox(app, bruno_client, people, hr_client):
@@ -337,7 +337,7 @@ def test_valid_request_lands_in_hr_inbox(app, bruno_client, people, hr_client):
         assert req.initiative == "employee"
         assert req.request_date == people["today"]
         assert req.wished_days == Decimal("1.5")
-        assert req.wished_pattern == "1100000100"
+        assert req.wished_pattern == "11000001000000"
         assert req.motive == "Moins de trajets"
         assert req.place.kind == "home" and req.place.employee_id == people["bruno"]
         assert "8 impasse Bleue" in req.place.address
@@ -401,13 +401,13 @@ BAD_REQUESTS = [
     ({"wished_days": ""}, "Indiquez le nombre de jours"),
     ({"wished_days": "abc"}, "Nombre invalide"),
     ({"wished_days": "0"}, "au moins 0,5"),
-    ({"wished_days": "6"}, "au plus 5"),
+    ({"wished_days": "8"}, "au plus 7"),
     ({"wished_days": "1,3"}, "demi-journées"),
     ({"wished_days": "1,25"}, "décimale"),
     ({"wished_days": "9" * 50}, "Nombre invalide"),
     ({"wished_days": "2"}, "représentent 1,5 jour(s)"),
-    ({"wished_pattern": ["sat_am"]}, "demi-journée inconnue"),
-    ({"wished_pattern": ["mon_am"] * 11}, "trop de demi-journées"),
+    ({"wished_pattern": ["sun_xx"]}, "demi-journée inconnue"),
+    ({"wished_pattern": ["mon_am"] * 15}, "trop de demi-journées"),
     ({"place_kind": "garage"}, "pas un choix valide"),
     ({"place_kind": "third_place", "third_place_id": "0"}, "Choisissez un tiers-lieu"),
     ({"place_kind": "third_place", "third_place_id": "abc"}, "Choisissez un tiers-lieu"),

@@ -81,7 +81,7 @@ def test_record_request_with_valid_data(app, hr_client, hr_user, employee_id):
         req = db.session.scalar(select(TeleworkRequest))
         assert req.employee_id == employee_id and req.status == "pending"
         assert req.request_date == REQUEST_DATE and req.wished_days == Decimal("2")
-        assert req.wished_pattern == "1100001100" and req.initiative == "employee"
+        assert req.wished_pattern == "11000011000000" and req.initiative == "employee"
         assert req.place_id is None
         entry = db.session.scalar(
             select(AuditEntry).where(AuditEntry.object_type == "telework_requests"))
@@ -94,8 +94,8 @@ def test_record_request_with_valid_data(app, hr_client, hr_user, employee_id):
 def test_form_shows_grid_with_labels_and_preselects_employee(app, hr_client, employee_id):
     page = hr_client.get(f"/demandes/nouveau?employee_id={employee_id}").get_data(as_text=True)
     assert "<legend>Jours souhaités</legend>" in page
-    assert page.count('type="checkbox" name="wished_pattern"') == 10
-    assert '<label for="wished_pattern-fri_pm" class="visually-hidden">Vendredi après-midi</label>' in page
+    assert page.count('type="checkbox" name="wished_pattern"') == 14
+    assert '<label for="wished_pattern-sun_pm" class="visually-hidden">Dimanche après-midi</label>' in page
     assert f'<option selected value="{employee_id}">' in page
     assert "C. trav. L1222-9, 2012 : volontariat" in page_text(hr_client.get("/demandes/nouveau"))
 
@@ -120,13 +120,13 @@ BAD_INPUT = [
         ({"wished_days": ""}, "Indiquez le nombre de jours souhaités."),
         ({"wished_days": "0"}, "au moins 0,5"),
         ({"wished_days": "-1"}, "au moins 0,5"),
-        ({"wished_days": "6"}, "au plus 5"),
+        ({"wished_days": "8"}, "au plus 7"),
         ({"wished_days": "1,3"}, "demi-journées"),
         ({"wished_days": "1,25"}, "décimale"),
         ({"wished_days": "deux"}, "Nombre invalide"),
         ({"wished_days": "1e1"}, "Nombre invalide"),
-        ({"wished_pattern": ["sat_am"]}, "demi-journée inconnue"),
-        ({"wished_pattern": ["mon_am"] * 11}, "trop de demi-journées"),
+        ({"wished_pattern": ["sun_xx"]}, "demi-journée inconnue"),
+        ({"wished_pattern": ["mon_am"] * 15}, "trop de demi-journées"),
         ({"initiative": "boss"}, "choix valide"),
         ({"place_id": "999999"}, "Ce lieu n'existe pas."),
         ({"place_id": "abc"}, "Choix non valide"),
@@ -265,7 +265,7 @@ def test_edit_pending_request(app, hr_client, employee_id):
     response = hr_client.post(f"/demandes/{request_id}/modifier", data=data)
     assert response.status_code == 302
     state = request_state(app, request_id)
-    assert state[5] == Decimal("1.5") and state[6] == "1100000010" and state[4] == version + 1
+    assert state[5] == Decimal("1.5") and state[6] == "11000000100000" and state[4] == version + 1
 
 
 def test_edit_with_stale_version_gives_409(app, hr_client, employee_id):

@@ -1,7 +1,7 @@
 """API tokens of named integrations (stored hashed, revocable, last-used date).
 
 Revision ID: i15_api_tokens
-Revises: 0002
+Revises: i14_signatures
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i15_api_tokens'
-down_revision = '0002'
+down_revision = 'i14_signatures'
 branch_labels = None
 depends_on = None
 
