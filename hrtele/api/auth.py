@@ -140,6 +140,9 @@ def check_api_request():
     g.api_scopes = token.scope_set
     note_use(token, request.remote_addr or "")
     scope = required_scope(request.endpoint)
+    if scope is None and request.endpoint is not None:  # deny by default: no declared scope
+        current_app.logger.error("API view %s declares no scope: refused", request.endpoint)
+        return problem(403, "Cette opération ne déclare aucune portée : elle est refusée.")
     if scope is not None and scope not in g.api_scopes:
         return _forbidden(scope)
     if request.method in ("POST", "PUT", "PATCH") and not request.is_json:

@@ -208,3 +208,14 @@ def test_last_use_is_recorded(app, api, api_tokens, frozen_today):
         token = db.session.get(ApiToken, api_tokens["read"][0])
         assert token.last_used_dt is not None
         assert token.last_used_ip == "127.0.0.1"
+
+
+def test_a_view_without_a_declared_scope_is_refused(app, api_tokens):
+    """Deny by default: an API route that forgot requires(...) answers 403, never its data."""
+    app.add_url_rule("/api/v1/_sonde", "sonde_sans_portee", lambda: "secret")
+    secret = api_tokens["all"][1]
+    response = app.test_client().get("/api/v1/_sonde",
+                                     headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 403
+    assert b"secret" not in response.data
+    problem_of(response)
