@@ -30,7 +30,12 @@ from hrtele.domain.dates import (
     annual_interview_due_dates,
     format_date_fr,
 )
-from hrtele.domain.notice import PHASE_ADAPTATION, PHASE_AFTER_ADAPTATION
+from hrtele.domain.notice import (
+    CLAUSE_MUTUAL,
+    PHASE_ADAPTATION,
+    PHASE_AFTER_ADAPTATION,
+    end_terms,
+)
 from hrtele.domain.notice import earliest_end as effective_end_date
 from hrtele.domain.pattern import (
     EMPTY_PATTERN,
@@ -909,8 +914,24 @@ class _Builder:
         agreement.ending_effective_date = effective
         agreement.ending_reason = data.ENDING_REASONS[plan.ending]
         agreement.ending_method = method
-        agreement.ending_phase = PHASE_ADAPTATION if in_adaptation else PHASE_AFTER_ADAPTATION
-        agreement.ending_notice_days = notice
+        # What the screens will read comes from the one notice module, as for a real notice.
+        terms = end_terms(
+            start=agreement.start_date,
+            adaptation_end=agreement.adaptation_end_date,
+            clause=agreement.reversibility_clause or CLAUSE_MUTUAL,
+            notice_during=agreement.notice_days_during_adaptation,
+            notice_after=agreement.notice_days_after_adaptation,
+            policy_notice_during=data.POLICY["notice_days_during_adaptation"],
+            policy_notice_after=data.POLICY["notice_days_after_adaptation"],
+            notification_date=notified,
+        )
+        expected_phase = PHASE_ADAPTATION if in_adaptation else PHASE_AFTER_ADAPTATION
+        if (terms.phase, terms.notice_days) != (expected_phase, notice) or not (
+            mutual or effective >= terms.earliest_end
+        ):
+            raise AssertionError(f"demo notice inconsistent with the legal core: {terms}")
+        agreement.ending_phase = terms.phase
+        agreement.ending_notice_days = terms.notice_days
         agreement.is_end_mutual = mutual
         agreement.ending_return_arrangements = self._return_arrangements(person, plan, effective)
         who = "du salarié" if initiative == "employee" else "de l'employeur"

@@ -376,6 +376,10 @@ def notice_document(agreement: Agreement) -> IssuedDocument | None:
 
 
 def _check_notice_allowed(agreement: Agreement) -> None:
+    if document_kinds.can_issue_notice(
+        agreement.status, agreement.kind, bool(documents_for_agreement(agreement.id, "amendment"))
+    ):
+        return
     if agreement.status not in NOTICE_STATUSES:
         label = lifecycle.STATE_LABELS.get(agreement.status, agreement.status)
         raise BusinessRuleError(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 MAX_AMOUNT = Decimal("10000000")  # 1e7 €: anything above is a typing mistake for this app
 _CENT = Decimal("0.01")
@@ -92,25 +92,6 @@ def annual_interview_due_dates(start: date, today: date) -> date:
     return _anniversary(start, years)
 
 
-def is_overdue(last_interview_date: date | None, start: date, today: date) -> bool:
-    """True when a due date has passed with no interview held in the year that ended on it.
-
-    Year k runs from the (k-1)th anniversary (excluded; ``start`` included for the first year)
-    to the kth anniversary (included), which is its due date. Only the latest due date strictly
-    before ``today`` matters: a late interview held since then catches up.
-    """
-    years = max(0, today.year - start.year - 1)
-    while _anniversary(start, years + 1) < today:
-        years += 1
-    if years == 0:  # the first due date has not passed yet
-        return False
-    if last_interview_date is None:
-        return True
-    if years == 1:
-        return last_interview_date < start
-    return last_interview_date <= _anniversary(start, years - 1)
-
-
 def days_until(d: date, today: date) -> int:
     """Calendar days from ``today`` to ``d`` (negative when ``d`` is past)."""
     return (d - today).days
@@ -157,46 +138,6 @@ def _days_fr(n: int) -> str:
 
 
 # --- French amounts -----------------------------------------------------------------------
-
-# Integer part: plain digits, or groups of three separated by a (no-break) space.
-# Decimal part: comma or dot, then digits (more than two is rejected with its own message).
-_AMOUNT = re.compile(
-    r"(?P<int>[0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+)"
-    r"(?:[.,](?P<frac>[0-9]+))?"
-)
-_MAX_AMOUNT_INPUT = 40
-
-
-def parse_amount_fr(text: str) -> Decimal:
-    """Parse '12,50 €', '12.50' or '1 234,56' into a Decimal with 2 places; French ValueError."""
-    if not isinstance(text, str):
-        raise TypeError(f"parse_amount_fr expects str, got {type(text).__name__}")
-    value = text.strip()
-    if value.endswith("€"):
-        value = value[:-1].rstrip()
-    match = _AMOUNT.fullmatch(value) if len(value) <= _MAX_AMOUNT_INPUT else None
-    if not match:
-        raise ValueError(
-            f"Montant invalide : « {_echo(text)} » (format attendu : 1 234,56 €, "
-            "montant positif ou nul)"
-        )
-    frac = match.group("frac") or ""
-    if len(frac) > 2:
-        raise ValueError(
-            f"Montant invalide : « {_echo(text)} » (deux décimales au plus, ex. 12,50 €)"
-        )
-    digits = re.sub(r"[^0-9]", "", match.group("int"))
-    try:
-        amount = Decimal(f"{digits}.{frac or '0'}")
-    except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
-        raise ValueError(f"Montant invalide : « {_echo(text)} »") from None
-    if amount > MAX_AMOUNT:
-        raise ValueError(
-            f"Montant invalide : « {_echo(text)} » (montant trop élevé, "
-            f"maximum {format_euros(MAX_AMOUNT)})"
-        )
-    return amount.quantize(_CENT)
-
 
 def format_euros(amount: Decimal | int) -> str:
     """Format as '1 234,56 €': U+202F between thousands, U+00A0 before €, 2 decimals."""

@@ -55,7 +55,6 @@ EXCEPTIONAL_STATES: tuple[str, ...] = (IMPOSED, ENDED)
 REQUEST_STATES: tuple[str, ...] = (PENDING, ACCEPTED, REFUSED, WITHDRAWN)
 STATES: tuple[str, ...] = (*AGREEMENT_STATES, IMPOSED, *REQUEST_STATES)
 
-TERMINAL_STATES: frozenset[str] = frozenset({ENDED, CANCELLED, ACCEPTED, REFUSED, WITHDRAWN})
 
 
 # Record kinds and the state each one starts in.
@@ -541,12 +540,6 @@ def initial_state(kind: str) -> str:
         return INITIAL_STATES[kind]
     except KeyError:
         raise ValueError(f"Type d'accord inconnu : {kind!r}") from None
-
-
-def is_terminal(state: str) -> bool:
-    """True when no event can leave ``state``."""
-    _check_known_state(state)
-    return state in TERMINAL_STATES
 
 
 def _check_known_state(state: str | None) -> None:

@@ -98,32 +98,6 @@ def format_pattern(codes: Iterable[int | bool]) -> str:
     return "".join(str(value) for value in values)
 
 
-def build_pattern(slots: Mapping[str, object] | Iterable[str]) -> str:
-    """Pattern from slot names: a mapping name -> code (truthy non-2 means 1), or names (code 1)."""
-    if isinstance(slots, str):
-        # A bare string would be iterated character by character: refuse it clearly.
-        raise ValueError(
-            f"Indiquez les demi-journées par leur nom (lundi matin{_NBSP}: «{_NBSP}mon_am{_NBSP}»)."
-        )
-    if isinstance(slots, Mapping):
-        chosen = {name: _code_of(value) for name, value in slots.items()}
-    else:
-        chosen = {name: FIRST_PLACE for name in slots}
-    unknown = sorted(str(name) for name, code in chosen.items() if code and name not in SLOT_NAMES)
-    if unknown:
-        names = ", ".join(f"«{_NBSP}{name}{_NBSP}»" for name in unknown)
-        raise ValueError(f"Demi-journée inconnue{_NBSP}: {names}.")
-    return format_pattern(chosen.get(name, ON_SITE) for name in SLOT_NAMES)
-
-
-def _code_of(value: object) -> int:
-    if value in (2, "2"):
-        return SECOND_PLACE
-    if value in (None, False, 0, "", "0"):
-        return ON_SITE
-    return FIRST_PLACE
-
-
 def from_legacy(s: str) -> str:
     """Version 1's ten Monday-to-Friday characters as a fourteen-slot pattern (weekend off)."""
     if isinstance(s, str) and len(s) == LEGACY_SLOTS and set(s) <= {"0", "1"}:
@@ -146,11 +120,6 @@ def describe_schedule(s: str | None, place_names: Mapping[int, str] | None = Non
 def telework_slots(s: str) -> tuple[bool, ...]:
     """Fourteen booleans: whether each half-day is teleworked (wherever)."""
     return tuple(code != ON_SITE for code in parse_pattern(s))
-
-
-def slot_names(s: str) -> tuple[str, ...]:
-    """Names of the teleworked slots of a pattern ("mon_am", …), in week order."""
-    return tuple(name for name, on in zip(SLOT_NAMES, telework_slots(s), strict=True) if on)
 
 
 def slot_label(index: int) -> str:
@@ -194,16 +163,6 @@ def codes_on(s: str, day: date) -> tuple[int, int]:
     return slots_for_weekday(s, day.weekday())
 
 
-def telework_weekdays(s: str) -> tuple[int, ...]:
-    """Indexes (0 = Monday) of the weekdays with at least one teleworked half-day."""
-    slots = telework_slots(s)
-    return tuple(
-        day
-        for day in range(len(WEEKDAYS))
-        if slots[day * SLOTS_PER_DAY] or slots[day * SLOTS_PER_DAY + 1]
-    )
-
-
 def pattern_days(s: str) -> Decimal:
     """Telework days per week of a pattern (a half-day counts 0.5)."""
     return Decimal(sum(telework_slots(s))) / SLOTS_PER_DAY
@@ -220,16 +179,6 @@ def has_half_days(s: str) -> bool:
 def place_codes_used(s: str) -> frozenset[int]:
     """The place codes (1, 2) that some half-day of the pattern uses."""
     return frozenset(code for code in parse_pattern(s) if code != ON_SITE)
-
-
-def days_at_place(s: str, code: int) -> Decimal:
-    """Telework days per week at one place code (a half-day counts 0.5)."""
-    return Decimal(sum(1 for c in parse_pattern(s) if c == code)) / SLOTS_PER_DAY
-
-
-def with_single_place(s: str) -> str:
-    """The same half-days, all at the first place (when the second place is dropped)."""
-    return format_pattern(FIRST_PLACE if code else ON_SITE for code in parse_pattern(s))
 
 
 def describe_pattern(s: str, place_names: Mapping[int, str] | None = None) -> str:
@@ -284,27 +233,9 @@ def is_valid_working_week(s: object) -> bool:
     return True
 
 
-def format_working_week(worked: Iterable[bool]) -> str:
-    """Working-week string from fourteen booleans."""
-    values = tuple(bool(value) for value in worked)
-    if len(values) != SLOTS_PER_WEEK:
-        raise ValueError(f"La semaine de travail compte {SLOTS_PER_WEEK} demi-journées.")
-    return "".join("1" if value else "0" for value in values)
-
-
 def worked_days(working_week: str) -> Decimal:
     """Days worked per week (a half-day counts 0.5)."""
     return Decimal(sum(parse_working_week(working_week))) / SLOTS_PER_DAY
-
-
-def worked_weekdays(working_week: str) -> tuple[int, ...]:
-    """Indexes (0 = Monday) of the weekdays with at least one worked half-day."""
-    worked = parse_working_week(working_week)
-    return tuple(
-        day
-        for day in range(len(WEEKDAYS))
-        if worked[day * SLOTS_PER_DAY] or worked[day * SLOTS_PER_DAY + 1]
-    )
 
 
 def unworked_telework_slots(pattern: str, working_week: str) -> tuple[int, ...]:
@@ -315,11 +246,6 @@ def unworked_telework_slots(pattern: str, working_week: str) -> tuple[int, ...]:
     )
 
 
-def onsite_days(pattern: str, working_week: str) -> Decimal:
-    """Days per week worked on site: worked half-days that are not teleworked, halved."""
-    worked = parse_working_week(working_week)
-    teleworked = telework_slots(pattern)
-    return Decimal(sum(1 for w, t in zip(worked, teleworked, strict=True) if w and not t)) / 2
 
 
 def describe_working_week(working_week: str) -> str:

@@ -66,7 +66,6 @@ __all__ = [
     "check_policy",
     "check_post",
     "check_request",
-    "has_blocking",
     "max_days_allowed",
     "monthly_allowance",
     "periods_overlap",
@@ -178,11 +177,6 @@ def summarise(violations: Iterable[Violation]) -> tuple[list[Violation], list[Vi
     for violation in violations:
         (blocking if violation.blocking else warnings).append(violation)
     return blocking, warnings
-
-
-def has_blocking(violations: Iterable[Violation]) -> bool:
-    """True when at least one violation is blocking."""
-    return any(violation.blocking for violation in violations)
 
 
 # --------------------------------------------------------------------------------------------

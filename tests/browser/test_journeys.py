@@ -133,7 +133,7 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     page.get_by_role("link", name="Rédiger l'accord").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel accord de télétravail")
     expect(page.get_by_label("Jours de télétravail par semaine")).to_have_value("2")
-    expect(page.get_by_label("Jeudi après-midi", exact=True)).to_be_checked()
+    expect(page.get_by_label("Jeudi après-midi", exact=True)).to_have_value("thu_pm")
     check_page(page, "a12-accord-nouveau")
     page.get_by_label("Date de début du télétravail").fill(fr(start))
     page.get_by_label("Équipements fournis (un par ligne)").fill(
@@ -146,7 +146,7 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     )
     page.get_by_label("Attestation de conformité électrique reçue le").fill(fr(today))
     page.get_by_label("Montant de l'allocation").fill("12,00")  # above the policy: a warning
-    page.get_by_label("Jeudi après-midi", exact=True).uncheck()  # 1,5 day ticked for 2: blocking
+    page.get_by_label("Jeudi après-midi", exact=True).select_option("")  # 1,5 day for 2: blocking
     page.get_by_role("button", name="Enregistrer").click()
 
     pattern_box = page.locator("fieldset.pattern")
@@ -154,7 +154,7 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     expect(error).to_contain_text("représentent 1,5 jour")
     expect(error).to_contain_text("2")
     expect(error).to_contain_text(re.compile(r"C\. trav\.|ANI|L1222"))  # its legal basis
-    expect(pattern_box).to_have_attribute("aria-describedby", re.compile(r"pattern-err"))
+    expect(pattern_box).to_have_attribute("aria-describedby", re.compile(r"weekly_pattern-err"))
     summary = page.get_by_role("alert").filter(has_text="Contrôle de conformité")
     expect(summary).to_contain_text("Bloquant")
     expect(summary).to_contain_text("Avertissement")
@@ -165,7 +165,7 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     )
     check_page(page, "a13-accord-violation")
 
-    page.get_by_label("Jeudi après-midi", exact=True).check()
+    page.get_by_label("Jeudi après-midi", exact=True).select_option("thu_pm")
     page.get_by_label("Je confirme l'enregistrement malgré les avertissements").check()
     page.get_by_role("button", name="Enregistrer").click()
     expect(flash(page)).to_contain_text("enregistré (brouillon)")

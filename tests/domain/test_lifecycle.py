@@ -22,7 +22,6 @@ from hrtele.domain.lifecycle import (
     TransitionRefused,
     allowed_events,
     initial_state,
-    is_terminal,
     next_state,
 )
 
@@ -126,9 +125,11 @@ def test_targets_are_known_states():
         assert targets and all(t in STATES for t in targets)
 
 
-def test_terminal_states_have_no_events():
-    for state in STATES:
-        assert is_terminal(state) == (allowed_events(state) == [])
+def test_closed_states_have_no_events():
+    from hrtele.domain.lifecycle import CLOSED_STATES
+
+    for state in CLOSED_STATES:
+        assert allowed_events(state) == []
 
 
 def test_every_non_initial_state_is_reachable():
@@ -357,7 +358,7 @@ def test_full_happy_path():
     for event in ("resume", "notify_end", "complete_end"):
         state = next_state(state, event, OK)
     assert state == "ended"
-    assert is_terminal(state)
+    assert allowed_events(state) == []
 
 
 # --- Purity --------------------------------------------------------------------------------
@@ -376,3 +377,40 @@ def test_module_imports_only_stdlib():
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
     }
     assert modules <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+def test_state_groups_are_consistent():
+    """The registry's groups partition the states the way every screen and query reads them."""
+    from hrtele.domain import lifecycle as lc
+
+    assert lc.LIVE_STATES | lc.CLOSED_STATES == set(lc.ALL_AGREEMENT_STATES)
+    assert not lc.LIVE_STATES & lc.CLOSED_STATES
+    assert lc.TELEWORKING_STATES <= lc.LIVE_STATES
+    assert lc.REGULAR_TELEWORKING_STATES <= lc.TELEWORKING_STATES
+    assert lc.SUSPENDED not in lc.TELEWORKING_STATES  # a suspension stops telework
+    assert lc.ENDABLE_STATES == {lc.ADAPTATION, lc.ACTIVE, lc.SUSPENDED}
+    assert lc.AMENDABLE_STATES == {lc.ADAPTATION, lc.ACTIVE}
+    assert lc.EDITABLE_STATES == {lc.DRAFT, lc.ISSUED}
+    assert set(lc.STATE_TONES) >= set(lc.ALL_AGREEMENT_STATES)
+
+
+def test_database_constraints_come_from_the_registries():
+    from hrtele.domain.document_kinds import DOCUMENT_KIND_CODES
+    from hrtele.models import Agreement, IssuedDocument
+
+    def check_text(model, name):
+        for constraint in model.__table__.constraints:
+            if getattr(constraint, "name", "") and constraint.name.endswith(name):
+                return str(constraint.sqltext)
+        raise AssertionError(name)
+
+    status = check_text(Agreement, "status_known")
+    assert all(f"'{state}'" in status for state in lc_all_states())
+    kinds = check_text(IssuedDocument, "kind_known")
+    assert all(f"'{kind}'" in kinds for kind in DOCUMENT_KIND_CODES)
+
+
+def lc_all_states():
+    from hrtele.domain.lifecycle import ALL_AGREEMENT_STATES
+
+    return ALL_AGREEMENT_STATES

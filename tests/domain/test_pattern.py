@@ -15,9 +15,7 @@ from hrtele.domain.pattern import (
     SLOTS_PER_WEEK,
     STANDARD_WORKING_WEEK,
     WEEKDAYS_FR,
-    build_pattern,
     codes_on,
-    days_at_place,
     describe_pattern,
     describe_schedule,
     describe_working_week,
@@ -27,21 +25,16 @@ from hrtele.domain.pattern import (
     has_half_days,
     is_valid_pattern,
     is_valid_working_week,
-    onsite_days,
     parse_pattern,
     parse_working_week,
     pattern_days,
     place_codes_used,
     slot_index,
     slot_label,
-    slot_names,
     slots_for_weekday,
     telework_slots,
-    telework_weekdays,
     unworked_telework_slots,
-    with_single_place,
     worked_days,
-    worked_weekdays,
 )
 
 NBSP = "\u00a0"
@@ -99,11 +92,6 @@ def test_pattern_days_counts_every_place(pattern, days):
     assert pattern_days(pattern) == days
 
 
-def test_days_at_each_place():
-    assert days_at_place(HOME_AND_TC, 1) == 1 and days_at_place(HOME_AND_TC, 2) == 1
-    assert with_single_place(HOME_AND_TC) == "11000011000000"
-
-
 def test_has_fixed_days_and_half_days():
     assert not has_fixed_days(EMPTY_PATTERN) and not has_fixed_days("bad")
     assert has_fixed_days(HOME_AND_TC)
@@ -112,26 +100,21 @@ def test_has_fixed_days_and_half_days():
     assert not has_half_days("12000000000000")
 
 
-def test_build_and_format():
-    assert build_pattern({"mon_am": 1, "mon_pm": "1", "thu_am": 2, "thu_pm": "2"}) == HOME_AND_TC
-    assert build_pattern(["sat_am", "sun_pm"]) == "00000000001001"
+def test_format():
     assert format_pattern([True, False] * 7) == "10101010101010"
-    with pytest.raises(ValueError):
-        build_pattern(["xyz_am"])
-    with pytest.raises(ValueError):
-        build_pattern("mon_am")
+    assert format_pattern([1, 1, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0]) == HOME_AND_TC
     with pytest.raises(ValueError):
         format_pattern([3] * 14)
+    with pytest.raises(ValueError):
+        format_pattern([1] * 13)
 
 
 def test_slots_and_labels():
-    assert slot_names(HOME_AND_TC) == ("mon_am", "mon_pm", "thu_am", "thu_pm")
     assert slot_label(3) == "mardi après-midi" and slot_label(13) == "dimanche après-midi"
     assert slot_index(6, 1) == 13
     assert slots_for_weekday(HOME_AND_TC, "jeudi") == (2, 2)
     assert slots_for_weekday(HOME_AND_TC, "sun") == (0, 0)
     assert codes_on(HOME_AND_TC, date(2026, 12, 3)) == (2, 2)  # a Thursday
-    assert telework_weekdays(HOME_AND_TC) == (0, 3)
     with pytest.raises(ValueError):
         slot_label(14)
     with pytest.raises(ValueError):
@@ -160,20 +143,19 @@ def test_from_legacy_adds_a_weekend_without_telework():
 
 
 @pytest.mark.parametrize(
-    ("week", "days", "weekdays", "text"),
+    ("week", "days", "text"),
     [
-        (STANDARD_WORKING_WEEK, Decimal(5), (0, 1, 2, 3, 4), "du lundi au vendredi"),
-        ("11111111000000", Decimal(4), (0, 1, 2, 3), "du lundi au jeudi"),
-        ("11111011110000", Decimal("4.5"), (0, 1, 2, 3, 4), "lundi, mardi, mercredi (matin), "
+        (STANDARD_WORKING_WEEK, Decimal(5), "du lundi au vendredi"),
+        ("11111111000000", Decimal(4), "du lundi au jeudi"),
+        ("11111011110000", Decimal("4.5"), "lundi, mardi, mercredi (matin), "
          "jeudi, vendredi"),
-        ("00111111111100", Decimal(5), (1, 2, 3, 4, 5), "du mardi au samedi"),
-        ("11001100110000", Decimal(3), (0, 2, 4), "lundi, mercredi, vendredi"),
+        ("00111111111100", Decimal(5), "du mardi au samedi"),
+        ("11001100110000", Decimal(3), "lundi, mercredi, vendredi"),
     ],
 )
-def test_working_week(week, days, weekdays, text):
+def test_working_week(week, days, text):
     assert is_valid_working_week(week)
     assert worked_days(week) == days
-    assert worked_weekdays(week) == weekdays
     assert describe_working_week(week) == text
 
 
@@ -184,12 +166,10 @@ def test_working_week_is_validated():
         parse_working_week("11111111112000")
 
 
-def test_unworked_slots_and_days_on_site():
+def test_unworked_slots():
     part_time = "11111011110000"  # off on Wednesday afternoon
     assert unworked_telework_slots("00000100000000", part_time) == (5,)
     assert unworked_telework_slots("00001000000000", part_time) == ()
-    assert onsite_days("11000000000000", part_time) == Decimal("3.5")
-    assert onsite_days(EMPTY_PATTERN, STANDARD_WORKING_WEEK) == 5
 
 
 patterns = st.lists(st.sampled_from("012"), min_size=14, max_size=14).map("".join)
@@ -198,10 +178,10 @@ weeks = st.lists(st.sampled_from("01"), min_size=14, max_size=14).map("".join)
 
 @given(pattern=patterns, week=weeks)
 def test_views_of_a_week_agree(pattern, week):
-    """Days teleworked + days on site + teleworked days not worked = days worked + the latter."""
-    unworked = len(unworked_telework_slots(pattern, week))
-    assert pattern_days(pattern) + onsite_days(pattern, week) == worked_days(week) + Decimal(
-        unworked
-    ) / 2
-    assert pattern_days(pattern) == days_at_place(pattern, 1) + days_at_place(pattern, 2)
+    """Teleworked half-days are either worked or reported as not worked, never both."""
+    unworked = set(unworked_telework_slots(pattern, week))
+    worked = parse_working_week(week)
+    teleworked = [i for i, on in enumerate(telework_slots(pattern)) if on]
+    assert unworked == {i for i in teleworked if not worked[i]}
+    assert pattern_days(pattern) == Decimal(len(teleworked)) / 2
     assert parse_pattern(format_pattern(parse_pattern(pattern))) == parse_pattern(pattern)

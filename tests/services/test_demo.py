@@ -13,7 +13,7 @@ from hrtele.demo.data import DEMO_ACCOUNTS, EMPLOYER, TELECENTRES
 from hrtele.demo.loader import load_demo
 from hrtele.documents import services as documents_services
 from hrtele.domain import lifecycle as lc
-from hrtele.domain.dates import add_months, is_overdue
+from hrtele.domain.dates import add_months, first_interview_due, next_interview_deadline
 from hrtele.domain.lifecycle import TransitionRefused
 from hrtele.domain.pattern import has_half_days, pattern_days
 from hrtele.domain.rules import check_activation, check_agreement
@@ -205,9 +205,15 @@ def check_demo(today: date) -> dict[str, list[Agreement]]:
                 assert agreement.ending_effective_date <= agreement.end_date
         assert (agreement.ended_date is not None) == (agreement.status == lc.ENDED)
         if agreement.status in RUNNING:
-            late = is_overdue(max(interviews_of.get(agreement.id, []), default=None),
-                              agreement.start_date, today)
-            assert late == (agreement.annual_interview_due_date < today), agreement.id
+            last = max(interviews_of.get(agreement.id, []), default=None)
+            deadline = (
+                next_interview_deadline(agreement.start_date, last)
+                if last is not None
+                else first_interview_due(agreement.start_date)
+            )
+            # The stored due date never lies beyond what L1222-10 4° (2012) allows.
+            assert agreement.annual_interview_due_date <= deadline, agreement.id
+            late = agreement.annual_interview_due_date < today
             if late:
                 overdue.append(agreement)
     assert len(overdue) >= 2
