@@ -107,6 +107,7 @@ def _postgresql_v1(tmp_path, app_factory) -> tuple[str, sa.Engine]:
                     )
                 )
     source.close()
+    engine.dispose()  # else its pooled psycopg connection warns (ResourceWarning) in a later test
     return url, admin
 
 
