@@ -61,6 +61,7 @@ bench: install-bench
 	$(BIN)/python bench/bench_bulk.py
 	$(BIN)/python bench/bench_load.py
 	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_signing.py
 
 # Source strings are French; an English catalogue starts from this template:

@@ -40,6 +40,7 @@ BLUEPRINT_MODULES = (
     "hrtele.planning.portal_routes",
     "hrtele.planning.ics_routes",
     "hrtele.campaigns.routes",
+    "hrtele.integrations.routes",
     "hrtele.signatures.routes",
 )
 
@@ -86,6 +87,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     filters.register(app)
     errors.register(app)
     hooks.register(app)
+
+    from hrtele import api
+
+    api.register(app)  # after errors.register: API paths answer RFC 9457 problems
 
     from hrtele import cli
 

@@ -83,6 +83,14 @@ class DefaultConfig:
     CAMPAIGN_RUNNERS = 2  # runner jobs queued per campaign (about one per worker process)
     CAMPAIGN_LEASE_SECONDS = 60  # a claimed item is taken back after that (crashed worker)
     CAMPAIGN_SLICE = 25  # items a runner handles before handing the queue over to other jobs
+    # JSON API (/api/v1): OpenAPI 3.1 document, no third-party documentation UI (strict CSP).
+    API_TITLE = "hrtele — API du télétravail"
+    API_VERSION = "1.0.0"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    RATELIMIT_API = "300 per minute"  # per token
+    RATELIMIT_API_AUTH_FAILURES = "30 per minute"  # refused tokens, per client address
 
 
 ENV_PREFIX = "HRTELE_"

@@ -444,6 +444,48 @@ def read_csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(reader)
 
 
+def _untext(value: str) -> str:
+    """Undo _text: drop the apostrophe that neutralised a spreadsheet formula."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _decimal_fr(value: str) -> Decimal:
+    """'12,50' -> Decimal('12.50') (the export's French number format)."""
+    return Decimal((value or "0").strip().replace(",", "."))
+
+
+def stored_lines(data: bytes) -> list[dict]:
+    """Typed rows of a stored (closed) export, read back from its own bytes."""
+    lines = []
+    for row in read_csv_rows(data):
+        lines.append({
+            "personnel_number": _untext(row.get(CSV_HEADER[0]) or ""),
+            "last_name": _untext(row.get(CSV_HEADER[1]) or ""),
+            "first_name": _untext(row.get(CSV_HEADER[2]) or ""),
+            "agreement_reference": _untext(row.get(CSV_HEADER[3]) or ""),
+            "period": row.get(CSV_HEADER[4]) or "",
+            "days": _decimal_fr(row.get(CSV_HEADER[5]) or "0"),
+            "scheme": row.get(CSV_HEADER[6]) or "",
+            "amount": _decimal_fr(row.get(CSV_HEADER[7]) or "0"),
+            "exempt": _decimal_fr(row.get(CSV_HEADER[8]) or "0"),
+            "excess": _decimal_fr(row.get(CSV_HEADER[9]) or "0"),
+        })
+    return lines
+
+
+def closed_months_stmt():
+    """Closed months (stored exports), most recent first, without their bytes."""
+    from sqlalchemy.orm import defer
+
+    return (
+        select(PayrollExport)
+        .options(defer(PayrollExport.csv_bytes))
+        .order_by(PayrollExport.year.desc(), PayrollExport.month.desc())
+    )
+
+
 def csv_filename(year: int, month: int, provisional: bool) -> str:
     """Download name of a month's export."""
     suffix = "-provisoire" if provisional else ""

@@ -68,7 +68,8 @@ def _load_from_session(_request):
 @bp.before_app_request
 def _load_user_first():
     """Resolve the session before any view work, so its bookkeeping never mixes with it."""
-    if request.endpoint != "static":
+    # The JSON API never uses the session (hrtele.api.auth refuses session cookies there).
+    if request.endpoint != "static" and not request.path.startswith("/api/"):
         current_user._get_current_object()  # type: ignore[attr-defined]
 
 

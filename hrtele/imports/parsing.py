@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,6 +46,21 @@ FUTURE_TOLERANCE = timedelta(days=366)  # later dates are typing mistakes (2062 
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (French message); nothing is imported."""
+
+
+class Reason(str):
+    """A French refusal reason that also names the column key it is about (None: the row).
+
+    It is a plain string everywhere a message is shown (preview page, CLI, audit); the API
+    reads ``field`` to point at the refused JSON field.
+    """
+
+    field: str | None
+
+    def __new__(cls, message: str, field: str | None = None) -> Reason:
+        obj = super().__new__(cls, message)
+        obj.field = field
+        return obj
 
 
 # --------------------------------------------------------------------------- cell parsers
@@ -117,6 +132,9 @@ def french_date(value: str) -> date:
     return parsed
 
 
+french_date.json_type = "date"  # type: ignore[attr-defined]
+
+
 def decimal(places: int, minimum: Decimal, maximum: Decimal, *, half_steps: bool = False
             ) -> Callable[[str], Decimal]:
     """Decimal with a comma, within [minimum, maximum], at most `places` decimals."""
@@ -132,6 +150,8 @@ def decimal(places: int, minimum: Decimal, maximum: Decimal, *, half_steps: bool
             raise ValueError("comptez en journées ou en demi-journées (0,5)")
         return number
 
+    parse.json_type = "number"  # type: ignore[attr-defined]
+    parse.bounds = (minimum, maximum)  # type: ignore[attr-defined]
     return parse
 
 
@@ -149,6 +169,8 @@ def integer(minimum: int, maximum: int, *, percent: bool = False) -> Callable[[s
             raise ValueError(f"doit être compris entre {minimum} et {maximum}")
         return number
 
+    parse.json_type = "integer"  # type: ignore[attr-defined]
+    parse.bounds = (minimum, maximum)  # type: ignore[attr-defined]
     return parse
 
 
@@ -164,6 +186,9 @@ def boolean(value: str) -> bool:
     if key in _FALSE:
         return False
     raise ValueError("répondez « oui » ou « non »")
+
+
+boolean.json_type = "boolean"  # type: ignore[attr-defined]
 
 
 _CIVILITIES = {"m": "M.", "m.": "M.", "monsieur": "M.", "mme": "Mme", "mme.": "Mme",
@@ -207,6 +232,11 @@ class Column:
     required: bool = False  # header and value needed (the identifying columns)
     aliases: tuple[str, ...] = ()
     help: str = ""
+
+    @property
+    def json_type(self) -> str:
+        """JSON type of the value through the API: string, date, number, integer or boolean."""
+        return getattr(self.parse, "json_type", "string")
 
 
 EMPLOYEE_COLUMNS: tuple[Column, ...] = (
@@ -416,25 +446,86 @@ def _parse_row(line: int, cells: list[str], columns: list[Column], positions: li
                width: int) -> RawRow:
     row = RawRow(line=line)
     if len(cells) > width and any(c.strip() for c in cells[width:]):
-        row.errors.append(f"{len(cells)} cellules pour {width} colonnes d'en-tête "
-                          "(séparateur dans une valeur non protégée par des guillemets ?)")
+        row.errors.append(Reason(f"{len(cells)} cellules pour {width} colonnes d'en-tête "
+                                 "(séparateur dans une valeur non protégée par des guillemets ?)"))
         return row
     for column, index in zip(columns, positions, strict=True):
-        raw = cells[index] if index < len(cells) else ""
-        if len(raw) > MAX_CELL_CHARS:
-            row.errors.append(f"{column.label} : valeur trop longue")
+        _read_cell(row, column, cells[index] if index < len(cells) else "")
+    return row
+
+
+def _read_cell(row: RawRow, column: Column, raw: str) -> None:
+    """Type one value into row.values, or add the French reason it is refused."""
+    if len(raw) > MAX_CELL_CHARS:
+        row.errors.append(Reason(f"{column.label} : valeur trop longue", column.key))
+        return
+    row.raw[column.key] = raw.strip()
+    if not raw.strip():
+        if column.required:
+            row.errors.append(Reason(f"{column.label} : valeur obligatoire manquante", column.key))
+        return
+    try:
+        row.values[column.key] = column.parse(raw)
+    except ValueError as exc:
+        shown = raw.strip()
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        row.errors.append(
+            Reason(f"{column.label} « {shown} » : {_lower_first(str(exc))}", column.key))
+
+
+_JSON_TYPE_NAMES = {
+    "string": "texte attendu",
+    "date": "date attendue (texte aaaa-mm-jj ou jj/mm/aaaa)",
+    "number": "nombre attendu",
+    "integer": "nombre entier attendu",
+    "boolean": "booléen attendu (true ou false)",
+}
+
+
+def _json_text(column: Column, value: Any) -> str | None:
+    """The cell text a JSON value stands for, or None when its JSON type is wrong."""
+    kind = column.json_type
+    if kind in ("string", "date"):
+        return value if isinstance(value, str) else None
+    if isinstance(value, bool):
+        return ("oui" if value else "non") if kind == "boolean" else None
+    if kind == "integer" and isinstance(value, int):
+        return str(value)
+    if kind == "number" and isinstance(value, int | float | Decimal):
+        return _number_text(value)
+    return None
+
+
+def _number_text(value: int | float | Decimal) -> str:
+    """12.5 -> '12.5', 2500.0 -> '2500' (as the number would be typed in a cell)."""
+    number = Decimal(str(value))
+    if not number.is_finite():
+        return str(value)
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+def read_record(kind: str, values: Mapping[str, Any], line: int) -> RawRow:
+    """Type one record given as JSON values (the API), with the same rules and messages as a file.
+
+    A missing key, null or a blank string means « not provided », as an empty cell does.
+    Booleans, numbers and ISO dates are checked by the very parsers the cells go through.
+    """
+    if kind not in COLUMNS:
+        raise ImportFileError("Type d'import inconnu : choisissez « salariés » ou « postes ».")
+    row = RawRow(line=line)
+    for column in COLUMNS[kind]:
+        value = values.get(column.key)
+        if value is None:
+            _read_cell(row, column, "")
             continue
-        row.raw[column.key] = raw.strip()
-        if not raw.strip():
-            if column.required:
-                row.errors.append(f"{column.label} : valeur obligatoire manquante")
+        text_value = _json_text(column, value)
+        if text_value is None:
+            row.errors.append(Reason(f"{column.label} : {_JSON_TYPE_NAMES[column.json_type]}",
+                                     column.key))
             continue
-        try:
-            row.values[column.key] = column.parse(raw)
-        except ValueError as exc:
-            shown = raw.strip()
-            shown = shown if len(shown) <= 40 else shown[:39] + "…"
-            row.errors.append(f"{column.label} « {shown} » : {_lower_first(str(exc))}")
+        _read_cell(row, column, text_value)
     return row
 
 

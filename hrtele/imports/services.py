@@ -34,7 +34,9 @@ from hrtele.imports.parsing import (
     ImportFileError,
     ParsedFile,
     RawRow,
+    Reason,
     read_file,
+    read_record,
 )
 from hrtele.models import Category, Employee, Establishment, ImportBatch, Post, User
 from hrtele.models.base import utcnow
@@ -60,6 +62,8 @@ POST_DEFAULTS: dict[str, Any] = {
     "department": "", "is_eligible": False, "eligibility_reason": "", "teleworkable_tasks": "",
     "headcount": 1, "is_vacant": False,
 }  # fmt: skip
+# check_post() names PostTerms fields; the import (and the API) name the columns.
+POST_RULE_FIELDS = {"ineligibility_reason": "eligibility_reason"}
 FIELD_LABELS = {c.key: c.label for cols in COLUMNS.values() for c in cols} | {
     "post_id": "Poste", "category_id": "Catégorie", "manager_id": "Responsable",
     "establishment_id": "Établissement",
@@ -157,12 +161,13 @@ def _diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
 
 
 def _duplicate_check(raw: RawRow, key: str, seen: dict[str, int], what: str,
-                     folded: str | None = None) -> bool:
+                     folded: str | None = None, field: str | None = None) -> bool:
     """Refuse a second line with the same key (compared as `folded` when given)."""
     compared = key if folded is None else folded
     if compared in seen:
-        raw.errors.append(
-            f"{what} « {key} » en double dans le fichier (déjà en ligne {seen[compared]})")
+        raw.errors.append(Reason(
+            f"{what} « {key} » en double dans le fichier (déjà en ligne {seen[compared]})",
+            field))
         return True
     seen[compared] = raw.line
     return False
@@ -186,12 +191,13 @@ def _plan_posts(parsed: ParsedFile) -> tuple[list[PlannedRow], list[str]]:
         v = raw.values
         key = v.get("code", raw.raw.get("code", ""))
         if "code" in v:
-            _duplicate_check(raw, key, seen, "Code")
+            _duplicate_check(raw, key, seen, "Code", field="code")
         values = {k: v[k] for k in POST_FIELDS if k in v}
         if "establishment_name" in v:
             eid = establishments.get(v["establishment_name"].casefold())
             if eid is None:
-                raw.errors.append(f"Établissement « {v['establishment_name']} » inconnu")
+                raw.errors.append(Reason(f"Établissement « {v['establishment_name']} » inconnu",
+                                         "establishment_name"))
             values["establishment_id"] = eid
         category = v.get("category_code")
         post = existing.get(key)
@@ -217,7 +223,8 @@ def _plan_posts(parsed: ParsedFile) -> tuple[list[PlannedRow], list[str]]:
                 "max_days_per_week", post.max_days_per_week if post else None),
         )
         for violation in check_post(terms):
-            (row.reasons if violation.blocking else row.warnings).append(violation.message)
+            (row.reasons if violation.blocking else row.warnings).append(
+                Reason(violation.message, POST_RULE_FIELDS.get(violation.field, violation.field)))
         if row.reasons:
             planned.append(row)
             continue
@@ -253,22 +260,24 @@ def _plan_employees(parsed: ParsedFile) -> tuple[list[PlannedRow], list[str]]:
         v = raw.values
         key = v.get("personnel_number", raw.raw.get("personnel_number", ""))
         if "personnel_number" in v:
-            _duplicate_check(raw, key, seen, "Matricule", key.lower())
+            _duplicate_check(raw, key, seen, "Matricule", key.lower(), "personnel_number")
         values = {k: v[k] for k in EMPLOYEE_FIELDS if k in v}
         if "post_code" in v:
             if v["post_code"] in posts:
                 values["post_id"] = posts[v["post_code"]]
             else:
-                raw.errors.append(
-                    f"Poste « {v['post_code']} » inconnu : importez d'abord les postes"
-                )
+                raw.errors.append(Reason(
+                    f"Poste « {v['post_code']} » inconnu : importez d'abord les postes",
+                    "post_code"))
         manager = v.get("manager_number")
         if manager is not None:
             if manager.lower() == key.lower():
-                raw.errors.append("Le salarié ne peut pas être son propre responsable")
+                raw.errors.append(Reason("Le salarié ne peut pas être son propre responsable",
+                                         "manager_number"))
             elif manager.lower() not in existing and manager.lower() not in file_keys:
-                raw.errors.append(
-                    f"Responsable « {manager} » inconnu (ni en base ni dans le fichier)")
+                raw.errors.append(Reason(
+                    f"Responsable « {manager} » inconnu (ni en base ni dans le fichier)",
+                    "manager_number"))
         employee = existing.get(key.lower())
         name = " ".join(x for x in (v.get("first_name"), v.get("last_name")) if x)
         row = PlannedRow(raw.line, key, name, "reject", manager_number=manager)
@@ -322,10 +331,10 @@ def _reject_manager_cycles(planned: list[PlannedRow]) -> None:
             current, steps = parent.get(current), steps + 1
         if current == start:
             row.action, row.changes = "reject", {}
-            row.reasons.append(
+            row.reasons.append(Reason(
                 f"Responsable « {row.manager_number} » : ce choix créerait une boucle "
-                "hiérarchique (il est lui-même placé sous l'autorité de ce salarié)"
-            )
+                "hiérarchique (il est lui-même placé sous l'autorité de ce salarié)",
+                "manager_number"))
 
 
 def _reject_orphan_managers(planned: list[PlannedRow], existing: dict[str, Any]) -> None:
@@ -340,9 +349,9 @@ def _reject_orphan_managers(planned: list[PlannedRow], existing: dict[str, Any])
                     and manager.lower() not in existing and manager.lower() not in accepted):
                 row.action = "reject"
                 row.changes = {}
-                row.reasons.append(
-                    f"Responsable « {manager} » refusé dans ce même fichier : corrigez sa ligne"
-                )
+                row.reasons.append(Reason(
+                    f"Responsable « {manager} » refusé dans ce même fichier : corrigez sa ligne",
+                    "manager_number"))
                 changed = True
 
 
@@ -365,6 +374,29 @@ def build_plan(kind: str, data: bytes, *, max_bytes: int | None = None,
     )
 
 
+def plan_records(kind: str, records: list[dict[str, Any]]) -> ImportPlan:
+    """Dry run of records given as JSON values (the API): same checks and messages as a file.
+
+    Record n is reported as « line » n + 1, as if it followed a header line. The plan's
+    SHA-256 is that of the records' canonical JSON (it identifies the batch in the audit).
+    """
+    rows = [read_record(kind, record, index + 2) for index, record in enumerate(records)]
+    parsed = ParsedFile(kind, "JSON", "", list(COLUMNS[kind]), [], rows)
+    planner = _plan_posts if kind == "posts" else _plan_employees
+    planned, new_categories = planner(parsed)
+    canonical = json.dumps(records, sort_keys=True, ensure_ascii=False, default=str)
+    return ImportPlan(
+        kind=kind,
+        encoding="JSON",
+        delimiter="",
+        sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+        columns=[c.header for c in COLUMNS[kind]],
+        ignored_headers=[],
+        rows=planned,
+        new_categories=new_categories,
+    )
+
+
 # --------------------------------------------------------------------------- apply
 
 
@@ -373,8 +405,13 @@ def _audit_values(values: dict[str, Any]) -> dict[str, Any]:
             for k, v in values.items() if k != "category_code"}
 
 
-def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
-    """Write the plan's creations and updates (the caller commits once); returns the counts."""
+def apply_plan(plan: ImportPlan, actor: User | None, *, source: str = "import"
+               ) -> dict[str, int]:
+    """Write the plan's creations and updates (the caller commits once); returns the counts.
+
+    ``source`` (« import », « api ») is written in each row's audit entry; the summary entry
+    of the whole batch is written for files only (an API call audits its rows).
+    """
     categories = _categories()
     for code in plan.new_categories:
         if code not in categories:
@@ -383,7 +420,7 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
             db.session.flush()
             categories[code] = category.id
             record("create", "categories", category.id, actor,
-                   {"code": code, "source": "import"})
+                   {"code": code, "source": source})
     model, key_col = (Post, Post.code) if plan.kind == "posts" else (
         Employee, Employee.personnel_number)
     fold = plan.kind == "employees"  # personnel numbers match case-insensitively
@@ -416,15 +453,17 @@ def apply_plan(plan: ImportPlan, actor: User | None) -> dict[str, int]:
     db.session.flush()  # one flush: SQLAlchemy inserts managers before the people they manage
     for row, obj in created:
         record("create", model.__tablename__, obj.id, actor,
-               {"source": "import", **_audit_values(row.values)})
+               {"source": source, **_audit_values(row.values)})
     for row in to_write:
         if row.action == "update":
             obj = existing[norm(row.key)]
             record("update", model.__tablename__, obj.id, actor, {
-                "source": "import",
+                "source": source,
                 **{k: [display(o), display(n)] for k, (o, n) in row.changes.items()},
             })
     counts = plan.counts
+    if source != "import":
+        return counts
     record("import", plan.kind, None, actor, {
         "sha256": plan.sha256, "created": counts["create"], "updated": counts["update"],
         "unchanged": counts["unchanged"], "rejected": counts["reject"],

@@ -9,6 +9,7 @@ from hrtele.models.agreement import (
     PriorityInformation,
 )
 from hrtele.models.audit import AuditChainHead, AuditEntry
+from hrtele.models.api_token import ApiToken
 from hrtele.models.base import Base
 from hrtele.models.cache import AllowanceLine, DataVersion, DerivedResult
 from hrtele.models.campaign import Campaign, CampaignItem
@@ -34,6 +35,7 @@ __all__ = [
     "AgreementEvent",
     "AnnualInterview",
     "AuditChainHead",
+    "ApiToken",
     "AuditEntry",
     "Base",
     "CalendarFeed",

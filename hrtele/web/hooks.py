@@ -33,8 +33,9 @@ NAV_HR = (
     ("policy.edit", "Politique"),
     ("audit.index", "Journal"),
     ("users.index", "Comptes"),
+    ("integrations.index", "Intégrations API"),
 )
-NAV_ADMIN_ONLY = frozenset({"users.index"})
+NAV_ADMIN_ONLY = frozenset({"users.index", "integrations.index"})
 
 
 class BoundedIntConverter(IntegerConverter):
