@@ -8,8 +8,8 @@ from hrtele.models.agreement import (
     EquipmentItem,
     PriorityInformation,
 )
-from hrtele.models.audit import AuditChainHead, AuditEntry
 from hrtele.models.api_token import ApiToken
+from hrtele.models.audit import AuditChainHead, AuditEntry
 from hrtele.models.base import Base
 from hrtele.models.cache import AllowanceLine, DataVersion, DerivedResult
 from hrtele.models.campaign import Campaign, CampaignItem
