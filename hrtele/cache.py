@@ -34,6 +34,9 @@ UNWATCHED_TABLES = frozenset({
     "audit_entries", "user_sessions", "invitations", "users", "campaigns", "campaign_items",
     "data_versions", "derived_results", "allowance_lines", "import_batches", "signed_scans",
     "alembic_version",
+    # Credentials and counters a read may touch (last use of a calendar address or an API
+    # token, throttling, the audit chain's head): no derived result depends on them.
+    "calendar_feeds", "api_tokens", "rate_limits", "audit_chain_head",
 })
 _FLAG = "hrtele_data_changed"
 _BUMP = text(

@@ -13,8 +13,9 @@ from hrtele.api.fields import FrenchSchema, Str
 from hrtele.api.problems import problem
 from hrtele.extensions import db
 
-#: Errors any authenticated operation may answer.
-COMMON_ERRORS = (401, 403, 429, 503)
+#: Errors any operation may answer: a request refused before routing (NUL character: 400; too
+#: many query parameters: 413), authentication, scope, throttling and a busy database.
+COMMON_ERRORS = (400, 401, 403, 413, 429, 503)
 
 
 def status_name(code: int) -> str:

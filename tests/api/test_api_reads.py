@@ -51,10 +51,13 @@ def test_employee_list_pages_filters_and_sorts(app, api):
 def test_missing_records_are_404_problems(api):
     for path in ("/api/v1/employees/NOBODY", "/api/v1/posts/NONE", "/api/v1/places/999",
                  "/api/v1/requests/999", "/api/v1/agreements/999", "/api/v1/documents/999",
-                 "/api/v1/documents/999/pdf", "/api/v1/employees/%00"):
+                 "/api/v1/documents/999/pdf"):
         response = api.get(path, as_="all")
         assert response.status_code == 404, path
         assert problem_of(response)["title"] == "Ressource introuvable"
+    # A NUL character is refused before routing (400), still as a JSON problem.
+    nul = api.get("/api/v1/employees/%00", as_="all")
+    assert nul.status_code == 400 and problem_of(nul)["status"] == 400
     assert api.get("/api/v1/places/99999999999", as_="read").status_code == 404
 
 
