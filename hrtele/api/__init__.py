@@ -16,7 +16,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from hrtele.api import agreements, allowances, documents, employees, places, posts, requests
+from hrtele.api import (
+    agreements,
+    allowances,
+    documents,
+    employees,
+    places,
+    planning,
+    posts,
+    requests,
+)
 from hrtele.api.auth import (
     check_api_request,
     has_valid_token,
@@ -38,6 +47,7 @@ if TYPE_CHECKING:
 
 BLUEPRINTS = (
     employees.bp, posts.bp, places.bp, requests.bp, agreements.bp, documents.bp, allowances.bp,
+    planning.bp,
 )
 
 DESCRIPTION = """\
