@@ -90,11 +90,12 @@ class EndRequestForm(FlaskForm):
 
     effective_date = FrenchDateField(
         _l("Date de fin souhaitée (retour sur site à partir de ce jour)"),
+        native=True,
         validators=[
             InputRequired(
                 _l(
                     "Indiquez la date à laquelle vous souhaitez arrêter le "
-                    "télétravail (jj/mm/aaaa)."
+                    "télétravail."
                 )
             )
         ],

@@ -482,7 +482,10 @@ def test_end_form_shows_the_notice_and_prefills_the_earliest_date(alice_client, 
     earliest = format_date_fr(people["today"] + timedelta(days=15))
     assert "période d'adaptation" in text
     assert "15 jour(s)" in text
-    assert f'value="{earliest}"' in text
+    assert earliest in text
+    # The phone's date picker: <input type="date"> with the ISO value it expects.
+    iso = (people["today"] + timedelta(days=15)).isoformat()
+    assert f'type="date" value="{iso}"' in text
 
 
 def test_too_early_end_date_is_refused_and_nothing_changes(app, alice_client, people):
