@@ -252,7 +252,7 @@ def test_employee_changes_then_withdraws_a_request(open_page, check_page, live_s
     expect(page.locator(".places-by-day")).to_contain_text(f"Jeudi : {me['third_name']}")
     check_page(page, f"i13-08-mon-espace-{suffix}")
     if phone:
-        page.screenshot(path=str(SCREENSHOTS / "ecran-salarie-mobile.png"))  # docs/ : README
+        page.screenshot(path=str(SCREENSHOTS / "ecran-salarie-semaine-mobile.png"))  # docs/ (README)
         no_overflow(page)
 
     page.get_by_role("link", name="Modifier ma demande").click()
