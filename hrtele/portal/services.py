@@ -934,8 +934,9 @@ def _about() -> dict[str, Any]:
             "ending_phase": LABELS["ending_phase"],
             "audit_action": LABELS["audit_action"],
             "weekly_pattern": (
-                "10 caractères du lundi matin au vendredi après-midi ; 1 = demi-journée "
-                "télétravaillée, 0 = sur site."
+                "14 caractères du lundi matin au dimanche après-midi ; 0 = sur site (ou non "
+                "travaillé), 1 = télétravail au lieu (place), 2 = télétravail au second lieu "
+                "(second_place)."
             ),
         },
     }

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from hrtele.extensions import db
 from hrtele.models import Agreement, AuditEntry, Employee, Notification, TeleworkRequest
-from tests.factories import make_place, make_request, page_text
+from tests.factories import make_employee, make_place, make_request, page_text
 from tests.web.test_employees import VALID as VALID_EMPLOYEE
 from tests.web.test_portal import (  # noqa: F401  (fixtures)
     VALID_REQUEST,
@@ -291,3 +291,27 @@ def test_agreement_prefill_carries_the_second_place(app, hr_client, people, thir
     body = hr_client.get(f"/accords/nouveau?request_id={request_id}").get_data(as_text=True)
     assert f'<option selected value="{third_place}">' in body or (
         f'value="{third_place}" selected' in body)
+
+
+def test_hr_correction_keeps_each_half_day_at_its_place(app, hr_client, people, third_place):
+    from tests.web.test_requests import valid
+
+    with app.app_context():
+        carla = make_employee(first_name="Carla", home_address="2 rue Haute, 09000 Foix").id
+        home = make_place(employee_id=carla).id
+        req = make_request(employee_id=carla, request_date=people["today"],
+                           wished_pattern="11000022000000", place_id=home,
+                           second_place_id=third_place)
+        request_id, version = req.id, req.version
+    page = hr_client.get(f"/demandes/{request_id}/modifier").get_data(as_text=True)
+    assert '<option value="thu_am:2" selected>Cap Delta</option>' in page
+    shown = page_text(hr_client.get(f"/demandes/{request_id}"))
+    assert "Cap Delta" in shown
+    data = valid(carla, request_date=people["today"].strftime("%d/%m/%Y"),
+                 place_id=str(home), version=str(version), motive="Corrigé par les RH",
+                 wished_pattern=["mon_am", "mon_pm", "thu_am:2", "thu_pm:2"])
+    response = hr_client.post(f"/demandes/{request_id}/modifier", data=data)
+    assert response.status_code == 302, page_text(response)
+    after = _req(app, request_id)
+    assert after.wished_pattern == "11000022000000" and after.second_place_id == third_place
+    assert after.motive == "Corrigé par les RH"
