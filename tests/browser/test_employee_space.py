@@ -269,8 +269,16 @@ def test_employee_changes_then_withdraws_a_request(open_page, check_page, live_s
     expect(request_card).to_contain_text(f"jeudi (journée, {me['third_name']})")
     check_page(page, f"i13-10-demande-modifiee-{suffix}")
 
+    dialogs: list[str] = []
+
+    def confirm(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", confirm)
     page.get_by_role("button", name="Retirer ma demande").click()
     expect(flash(page)).to_contain_text("est retirée")
+    assert dialogs and "Retirer votre demande du" in dialogs[0]
     expect(page.get_by_role("button", name="Retirer ma demande")).to_have_count(0)
     check_page(page, f"i13-11-demande-retiree-{suffix}")
     if phone:
