@@ -104,6 +104,9 @@ def test_someone_elses_home_as_the_second_place_is_refused(app, bruno_client, pe
 
 
 def test_change_form_is_prefilled(app, bruno_client, pending):
+    # The « new request » page, with a request pending, leads to changing it.
+    assert f"/mon-espace/demande/{pending}/modifier" in bruno_client.get(
+        "/mon-espace/demande").get_data(as_text=True)
     response = bruno_client.get(f"/mon-espace/demande/{pending}/modifier")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
