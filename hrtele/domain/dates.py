@@ -99,9 +99,17 @@ def days_until(d: date, today: date) -> int:
 
 # --- French dates -------------------------------------------------------------------------
 
-_DATE_FR = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+# Day first, as French people write dates, with whatever separator a phone keyboard offers:
+# 04/01/2027, 04.01.2027, 04-01-2027, 04 01 2027, 04012027; plus ISO 2027-01-04, which
+# <input type="date"> sends. ASCII digits only (int() would accept other scripts' digits).
+_DATE_FR = re.compile(r"([0-9]{1,2})([/.\- ])([0-9]{1,2})\2([0-9]{4})")
+_DATE_COMPACT = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
 _DATE_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_BLANKS = re.compile(r"\s+")
+_MAX_INPUT = 40  # longer input is not a date: refused before any regex work
 _MAX_ECHO = 40  # characters of bad input repeated in an error message
+MIN_YEAR, MAX_YEAR = 1900, 2200  # beyond: a typing mistake (and out of PostgreSQL's comfort)
+DATE_FORMATS_FR = "jj/mm/aaaa, jj.mm.aaaa, jj-mm-aaaa, jj mm aaaa ou jjmmaaaa"
 
 
 def _echo(text: str) -> str:
@@ -109,23 +117,44 @@ def _echo(text: str) -> str:
     return text if len(text) <= _MAX_ECHO else text[: _MAX_ECHO - 1] + "…"
 
 
+def _date_parts(value: str) -> tuple[int, int, int] | None:
+    """(year, month, day) written in ``value`` in one of the accepted layouts, or None."""
+    match = _DATE_FR.fullmatch(value)
+    if match:
+        return int(match.group(4)), int(match.group(3)), int(match.group(1))
+    match = _DATE_COMPACT.fullmatch(value)
+    if match:
+        return int(match.group(3)), int(match.group(2)), int(match.group(1))
+    match = _DATE_ISO.fullmatch(value)
+    if match:
+        return int(match.group(1)), int(match.group(2)), int(match.group(3))
+    return None
+
+
 def parse_date_fr(text: str) -> date:
-    """Parse 'jj/mm/aaaa' (or ISO 'aaaa-mm-jj'); ValueError with a French message otherwise."""
+    """Parse a day-first French date (/ . - space or none as separator) or ISO; French ValueError.
+
+    Accepted: 04/01/2027, 04.01.2027, 04-01-2027, 04 01 2027, 04012027 and 2027-01-04.
+    """
     if not isinstance(text, str):
         raise TypeError(f"parse_date_fr expects str, got {type(text).__name__}")
     value = text.strip()
-    match = _DATE_FR.fullmatch(value)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-    else:
-        match = _DATE_ISO.fullmatch(value)
-        if not match:
-            raise ValueError(f"Date invalide : « {_echo(text)} » (format attendu jj/mm/aaaa)")
-        year, month, day = (int(g) for g in match.groups())
+    parts = _date_parts(_BLANKS.sub(" ", value)) if len(value) <= _MAX_INPUT else None
+    if parts is None:
+        raise ValueError(
+            f"Date invalide : « {_echo(text)} » (écrivez par exemple 04/01/2027 ; formats "
+            f"acceptés : {DATE_FORMATS_FR})."
+        )
+    year, month, day = parts
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(
+            f"Date invalide : « {_echo(text)} » (l'année doit être comprise entre {MIN_YEAR} "
+            f"et {MAX_YEAR})."
+        )
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError(f"Date invalide : « {_echo(text)} » (format attendu jj/mm/aaaa)") from None
+        raise ValueError(f"Date impossible : le {_echo(text)} n'existe pas.") from None
 
 
 def format_date_fr(d: date) -> str:

@@ -60,6 +60,7 @@ KINDS: dict[str, Kind] = {
         Kind("attestation_expiring", AUDIENCE_EMPLOYEE, "Attestation d'assurance à renouveler"),
         Kind("day_change_decided", AUDIENCE_EMPLOYEE, "Décision sur un changement de jour"),
         Kind("request_new", AUDIENCE_HR, "Nouvelle demande de télétravail"),
+        Kind("request_changed", AUDIENCE_HR, "Demande modifiée ou retirée par le salarié"),
         Kind("end_requested", AUDIENCE_HR, "Fin du télétravail demandée par un salarié"),
         Kind("day_change_new", AUDIENCE_HR, "Changement de jour demandé"),
         Kind("document_acknowledged", AUDIENCE_HR, "Document reçu par le salarié"),

@@ -49,6 +49,22 @@ def request_submitted(req: TeleworkRequest) -> None:
                  Message(f"Nouvelle demande de télétravail de {who}", body, _manager_page()))
 
 
+def request_changed(req: TeleworkRequest) -> None:
+    """HR (and the manager): the employee changed or withdrew their pending request."""
+    who = _name(req.employee_id)
+    if req.status == "withdrawn":
+        title = f"Demande de télétravail retirée par {who}"
+        body = (f"{who} a retiré depuis son espace sa demande de télétravail du "
+                f"{french_date(req.request_date)} : elle n'attend plus de décision.")
+    else:
+        title = f"Demande de télétravail modifiée par {who}"
+        body = (f"{who} a modifié depuis son espace sa demande de télétravail du "
+                f"{french_date(req.request_date)}. Elle attend toujours votre décision.")
+    notify_about("request_changed", req.employee_id, (req.id, req.status, req.version),
+                 Message(title, body, path_for("requests.show", request_id=req.id)),
+                 Message(title, body, _manager_page()))
+
+
 def request_decided(req: TeleworkRequest) -> None:
     """The employee: HR accepted or refused the request."""
     if req.status == "accepted":

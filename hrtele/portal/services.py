@@ -21,7 +21,12 @@ from hrtele import clock
 from hrtele.audit.service import changed_fields, record
 from hrtele.domain import lifecycle, notice
 from hrtele.domain.dates import format_date_fr
-from hrtele.domain.pattern import EMPTY_PATTERN
+from hrtele.domain.pattern import (
+    EMPTY_PATTERN,
+    WEEKDAYS_FR,
+    has_fixed_days,
+    slots_for_weekday,
+)
 from hrtele.domain.rules import (
     check_request,
     monthly_allowance,
@@ -34,7 +39,7 @@ from hrtele.domain_adapters import (
     policy_terms,
     post_terms,
 )
-from hrtele.editing import BusinessRuleError
+from hrtele.editing import BusinessRuleError, check_version
 from hrtele.extensions import db
 from hrtele.lifecycle.services import end_terms_for, interview_due_date
 from hrtele.models import (
@@ -55,8 +60,13 @@ from hrtele.models import (
 )
 from hrtele.models.base import utcnow
 from hrtele.notifications import events as notification_events
-from hrtele.places.services import describe_schedule_of
-from hrtele.requests.services import create_request, request_violations
+from hrtele.places.services import describe_schedule_of, place_names
+from hrtele.requests.services import (
+    create_request,
+    request_violations,
+    update_request,
+    withdraw_request,
+)
 from hrtele.web.filters import number_fr
 from hrtele.web.labels import LABELS
 
@@ -70,6 +80,10 @@ ENDABLE_STATUSES: frozenset[str] = lifecycle.ENDABLE_STATES
 MAX_END_DELAY = timedelta(days=366)
 EXPORT_FORMAT = "hrtele-export-salarie/1"
 NBSP = "\u00a0"
+#: Place choices of the request form (hrtele/portal/forms.py uses the same values).
+PLACE_HOME = "home"
+PLACE_THIRD = "third_place"
+PLACE_BOTH = "home_and_third_place"
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,7 +185,7 @@ def my_requests(employee_id: int) -> list[TeleworkRequest]:
         db.session.scalars(
             select(TeleworkRequest)
             .where(TeleworkRequest.employee_id == employee_id)
-            .options(joinedload(TeleworkRequest.place))
+            .options(joinedload(TeleworkRequest.place), joinedload(TeleworkRequest.second_place))
             .order_by(TeleworkRequest.request_date.desc(), TeleworkRequest.id.desc())
         )
     )
@@ -348,12 +362,29 @@ def submit_request(
         "employee_id": employee.id,
         "request_date": today,
         "initiative": "employee",
+        **_wishes(data),
+    }
+    warnings = _checked_warnings(employee, values, today)
+    req = create_request(values, actor, confirm_warnings=True, today=today)
+    notification_events.request_submitted(req)
+    return req, warnings
+
+
+def _wishes(data: dict[str, Any]) -> dict[str, Any]:
+    """The part of a request the employee chooses (days, half-days, places, motive)."""
+    return {
         "wished_days": data["wished_days"],
         "wished_pattern": data["wished_pattern"] or EMPTY_PATTERN,
         "place_id": data["place_id"],
+        "second_place_id": data.get("second_place_id"),
         "motive": data.get("motive") or "",
     }
-    violations = request_violations(values, today=today)
+
+
+def _checked_warnings(employee: Employee, values: dict[str, Any], today: date,
+                      request_id: int | None = None) -> list[Violation]:
+    """Warnings to show the employee; RuleViolations (nothing written) when a rule blocks."""
+    violations = request_violations(values, request_id=request_id, today=today)
     blocking = [v for v in violations if v.blocking]
     if blocking:
         raise RuleViolations(blocking)
@@ -363,9 +394,145 @@ def submit_request(
     note = _live_agreement_note(employee.id)
     if note is not None:
         warnings.append(note)
-    req = create_request(values, actor, confirm_warnings=True, today=today)
-    notification_events.request_submitted(req)
-    return req, warnings
+    return warnings
+
+
+def own_request(employee_id: int, request_id: int) -> TeleworkRequest | None:
+    """One of the employee's requests, or None (someone else's request is never loaded)."""
+    return db.session.scalar(
+        select(TeleworkRequest)
+        .where(TeleworkRequest.id == request_id, TeleworkRequest.employee_id == employee_id)
+        .options(joinedload(TeleworkRequest.place), joinedload(TeleworkRequest.second_place))
+    )
+
+
+def _require_pending(req: TeleworkRequest) -> None:
+    if req.status != "pending":
+        raise BusinessRuleError(
+            gettext(
+                "Cette demande a déjà reçu une réponse (%(status)s) : elle ne peut plus être "
+                "modifiée ni retirée.",
+                status=LABELS["request_status"].get(req.status, req.status).lower(),
+            )
+        )
+
+
+def change_own_request(
+    req: TeleworkRequest, employee: Employee, data: dict[str, Any],
+    expected_version: int | None, actor: User | None, today: date | None = None,
+) -> list[Violation]:
+    """Change the employee's pending request (same checks as asking); returns the warnings.
+
+    The request keeps its date: it is the written proof of the employee's voluntary choice,
+    and HR's answer is counted from it.
+    """
+    today = today or clock.today()
+    _lock_employee(employee.id)
+    db.session.refresh(req)
+    check_version(req, expected_version, gettext("Votre demande"))
+    _require_pending(req)
+    values = {
+        "employee_id": employee.id,
+        "request_date": req.request_date,
+        "initiative": req.initiative,
+        **_wishes(data),
+    }
+    warnings = _checked_warnings(employee, values, today, request_id=req.id)
+    update_request(req, values, req.version, actor, confirm_warnings=True, today=today)
+    db.session.flush()
+    notification_events.request_changed(req)
+    return warnings
+
+
+def withdraw_own_request(req: TeleworkRequest, expected_version: int | None, actor: User | None,
+                         today: date | None = None) -> TeleworkRequest:
+    """The employee withdraws their pending request (dated today; HR is notified)."""
+    today = today or clock.today()
+    _lock_employee(req.employee_id)
+    db.session.refresh(req)
+    check_version(req, expected_version, gettext("Votre demande"))
+    _require_pending(req)
+    withdraw_request(req, today, req.version, actor, today)
+    notification_events.request_changed(req)
+    return req
+
+
+def request_place_kind(req: TeleworkRequest) -> str:
+    """Which place choice of the form a stored request matches (home, third place or both)."""
+    if req.second_place_id is not None:
+        return PLACE_BOTH
+    if req.place is not None and req.place.kind == "third_place":
+        return PLACE_THIRD
+    return PLACE_HOME
+
+
+def form_pattern(req: TeleworkRequest) -> str:
+    """The request's half-days as the form shows them (code 1 home, code 2 third place)."""
+    if request_place_kind(req) == PLACE_THIRD:
+        return req.wished_pattern.replace("1", "2")
+    return req.wished_pattern
+
+
+def stored_pattern(pattern: str, place_kind: str) -> str:
+    """The form's half-days (1 home, 2 third place) in the stored encoding of the request.
+
+    Stored codes refer to the request's places: with a third place alone, it is place 1.
+    """
+    if place_kind == PLACE_THIRD:
+        return pattern.replace("2", "1")
+    return pattern
+
+
+# --------------------------------------------------------------------------------------------
+# Where and when: my week
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceDay:
+    """One weekday of an agreement's pattern: where each half-day is teleworked ("" on site)."""
+
+    label: str
+    morning: str
+    afternoon: str
+
+
+def days_by_place(agreement: Agreement) -> list[PlaceDay]:
+    """The teleworked weekdays of an agreement with the place of each half-day."""
+    pattern = agreement.weekly_pattern
+    if not has_fixed_days(pattern):
+        return []
+    names = place_names(agreement.place, agreement.second_place)
+    out = []
+    for index, weekday in enumerate(WEEKDAYS_FR):
+        morning, afternoon = slots_for_weekday(pattern, index)
+        if morning or afternoon:
+            out.append(PlaceDay(weekday.capitalize(), names.get(morning, ""),
+                                names.get(afternoon, "")))
+    return out
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    """A day of the employee's current week as the planning computes it (one-off changes in)."""
+
+    day: date
+    morning: Any
+    afternoon: Any
+
+
+def this_week(employee_id: int, today: date) -> tuple[list[WeekDay], Any]:
+    """The employee's days of the current week (Monday to Sunday) and the planning grid."""
+    from hrtele.domain import planning as dp
+    from hrtele.planning.services import Filters, compute_grid
+
+    days = dp.week_days(today)
+    grid = compute_grid(Filters(employee_ids=(employee_id,)), list(days))
+    if not grid.rows:
+        return [], grid
+    row = grid.rows[0]
+    out = [WeekDay(d, row.cells[(d, "am")], row.cells[(d, "pm")]) for d in days]
+    return [w for w in out if not (w.morning.kind == dp.OFF and w.afternoon.kind == dp.OFF)], grid
 
 
 # --------------------------------------------------------------------------------------------
@@ -767,8 +934,9 @@ def _about() -> dict[str, Any]:
             "ending_phase": LABELS["ending_phase"],
             "audit_action": LABELS["audit_action"],
             "weekly_pattern": (
-                "10 caractères du lundi matin au vendredi après-midi ; 1 = demi-journée "
-                "télétravaillée, 0 = sur site."
+                "14 caractères du lundi matin au dimanche après-midi ; 0 = sur site (ou non "
+                "travaillé), 1 = télétravail au lieu (place), 2 = télétravail au second lieu "
+                "(second_place)."
             ),
         },
     }

@@ -17,7 +17,7 @@ from hrtele.editing import BusinessRuleError
 from hrtele.employees.services import employee_choices
 from hrtele.extensions import db
 from hrtele.models import Employee, TeleworkRequest, User
-from hrtele.places.services import place_choices
+from hrtele.places.services import place_choices, place_names
 from hrtele.requests.forms import DecisionForm, RefuseForm, RequestForm
 from hrtele.requests.services import (
     FIELD_MAP,
@@ -164,6 +164,14 @@ def edit(request_id: int):
               "error")
         return redirect(url_for("requests.show", request_id=req.id))
     form = RequestForm(obj=req)
+    if req.second_place_id is not None:
+        # Asked from the employee's space at two places: the grid offers both, so that saving
+        # HR's correction keeps each half-day at its place.
+        form.wished_pattern.places = 2
+        form.wished_pattern.place_labels = place_names(req.place, req.second_place)
+        form.wished_pattern.process_errors = []
+        form.wished_pattern.process(request.form if request.method == "POST" else None,
+                                    req.wished_pattern)
     if request.method == "GET":
         form.version.data = req.version
     _fill_choices(form, req.employee_id, locked=True)

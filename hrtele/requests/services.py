@@ -105,9 +105,14 @@ def days_waited(req: TeleworkRequest, today: date | None = None) -> int | None:
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     """Known fields only, defaults for optional ones."""
+    raw = data
     data = {key: data.get(key) for key in FIELDS}
     if not data["place_id"]:
         data["place_id"] = None
+    # The second place (code 2 of the pattern) is set only by callers that know of it (the
+    # employee's space): HR's form, which does not show it, leaves it as it is.
+    if "second_place_id" in raw:
+        data["second_place_id"] = raw["second_place_id"] or None
     data["initiative"] = data["initiative"] or "employee"
     data["wished_pattern"] = data["wished_pattern"] or EMPTY_PATTERN
     data["motive"] = (data["motive"] or "").strip()
@@ -157,6 +162,19 @@ def _input_errors(data: dict[str, Any], employee: Employee | None) -> list[Viola
             error("place_id", gettext("Ce lieu n'existe pas."))
         elif employee is not None and not place_allowed_for(place, employee.id):
             error("place_id", gettext("Ce domicile est celui d'un autre salarié."))
+    second_id = data.get("second_place_id")
+    if second_id is not None:
+        second = db.session.get(Place, second_id)
+        if second is None:
+            error("second_place_id", gettext("Ce lieu n'existe pas."))
+        elif employee is not None and not place_allowed_for(second, employee.id):
+            error("second_place_id", gettext("Ce domicile est celui d'un autre salarié."))
+        elif second_id == place_id:
+            error("second_place_id", gettext("Le second lieu doit différer du premier."))
+    elif is_valid_pattern(data["wished_pattern"]) and "2" in data["wished_pattern"] \
+            and "second_place_id" in data:
+        error("wished_pattern", gettext(
+            "Des demi-journées sont demandées dans un second lieu qui n'est pas indiqué."))
     return errors
 
 

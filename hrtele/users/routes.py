@@ -25,6 +25,7 @@ from hrtele.users.services import (
     create_user,
     employee_account,
     employee_space_status,
+    has_issued_amendment,
     list_users_stmt,
     pending_invitation,
     send_invitation,
@@ -44,7 +45,8 @@ HR_ENDPOINTS = frozenset({"users.invite_employee"})
 @bp.app_context_processor
 def _employee_space():
     """employee_space_status(employee_id) for the « Inviter le salarié » partial."""
-    return {"employee_space_status": employee_space_status}
+    return {"employee_space_status": employee_space_status,
+            "has_issued_amendment": has_issued_amendment}
 
 
 @bp.before_request

@@ -282,6 +282,17 @@ def employee_space_status(employee_id: int) -> str:
     return "invited" if pending_invitation(user.id) is not None else "waiting"
 
 
+def has_issued_amendment(employee_id: int) -> bool:
+    """True when an amendment was issued for the employee (their space then has a document)."""
+    from hrtele.models import IssuedDocument
+
+    return db.session.scalar(
+        select(IssuedDocument.id)
+        .where(IssuedDocument.employee_id == employee_id, IssuedDocument.kind == "amendment")
+        .limit(1)
+    ) is not None
+
+
 def invite_employee(employee: Employee, actor: User | None) -> tuple[User, Invitation]:
     """Invite an employee into their space: the one-time link is e-mailed, never shown.
 

@@ -21,6 +21,18 @@ def date_fr(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def iso_date(value: date | str | None) -> str:
+    """Value of an <input type="date">: yyyy-mm-dd, from a date or typed text ("" if unreadable)."""
+    if isinstance(value, str):
+        from hrtele.domain.dates import parse_date_fr
+
+        try:
+            value = parse_date_fr(value)
+        except ValueError:
+            return ""
+    return value.isoformat() if isinstance(value, date) else ""
+
+
 def datetime_fr(value: datetime | None) -> str:
     """dd/mm/yyyy hh:mm in Europe/Paris time (naive values are UTC: SQLite drops the zone)."""
     if value is None:
@@ -97,6 +109,7 @@ def register(app: Flask) -> None:
     """Install the filters on the app's Jinja environment."""
     app.jinja_env.filters.update(
         date_fr=date_fr,
+        iso_date=iso_date,
         datetime_fr=datetime_fr,
         number_fr=number_fr,
         euros=euros,

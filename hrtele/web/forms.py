@@ -10,13 +10,12 @@ from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, StringField
 from wtforms.validators import ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import DateInput, TextInput
 
+from hrtele.domain.dates import parse_date_fr
 from hrtele.web.filters import date_fr, number_fr
 from hrtele.web.inputs import MAX_ID, parse_int
 
-_DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 MAX_AMOUNT = Decimal("10000000")
 
 
@@ -25,21 +24,8 @@ class EmptyForm(FlaskForm):
 
 
 def parse_french_date(text: str) -> date:
-    """Parse dd/mm/yyyy (or ISO yyyy-mm-dd); ValueError with a French message otherwise."""
-    m = _DATE_RE.match(text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-    else:
-        m = _ISO_RE.match(text)
-        if not m:
-            raise ValueError("Date invalide : utilisez le format jj/mm/aaaa.")
-        year, month, day = (int(g) for g in m.groups())
-    if not 1900 <= year <= 2200:
-        raise ValueError("Date invalide : l'année doit être comprise entre 1900 et 2200.")
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(f"Date impossible : {text.strip()} n'existe pas.") from None
+    """Parse a date typed by a user (day first, any accepted layout); French ValueError."""
+    return parse_date_fr(text)
 
 
 def parse_french_decimal(text: str, *, places: int = 2) -> Decimal:
@@ -62,28 +48,37 @@ def parse_french_decimal(text: str, *, places: int = 2) -> Decimal:
 
 
 class FrenchDateField(Field):
-    """Date typed as jj/mm/aaaa."""
+    """The date field of every form: day first (04/01/2027, 04.01.2027, 04012027…) or ISO.
+
+    ``native=True`` renders ``<input type="date">`` (the phone's date picker, which posts ISO);
+    the same parser reads whatever a browser without a picker lets the user type.
+    """
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {}).setdefault("placeholder", "jj/mm/aaaa")
-        kwargs["render_kw"].setdefault("inputmode", "numeric")
-        kwargs["render_kw"].setdefault("autocomplete", "off")
+    def __init__(self, label=None, validators=None, *, native: bool = False, **kwargs):
+        self.native = native
+        render_kw = kwargs.setdefault("render_kw", {})
+        if native:
+            self.widget = DateInput()
+        else:
+            render_kw.setdefault("placeholder", "jj/mm/aaaa")
+            render_kw.setdefault("inputmode", "numeric")
+            render_kw.setdefault("autocomplete", "off")
         super().__init__(label, validators, **kwargs)
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return date_fr(self.data) if self.data else ""
+        if not self.data:
+            return ""
+        return self.data.isoformat() if self.native else date_fr(self.data)
 
     def process_formdata(self, valuelist):
         self.data = None
         if not valuelist or not valuelist[0].strip():
             return
-        if len(valuelist[0]) > 40:
-            raise ValueError("Date invalide : utilisez le format jj/mm/aaaa.")
-        self.data = parse_french_date(valuelist[0])
+        self.data = parse_date_fr(valuelist[0])
 
 
 class FrenchDecimalField(Field):

@@ -310,7 +310,9 @@ def test_employee_asks_to_end_telework_and_hr_issues_the_notice(open_page, check
     phone.get_by_role("link", name="Demander la fin du télétravail").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Demander la fin du télétravail")
     earliest = today + timedelta(days=15)  # notice during the adaptation period
-    expect(phone.get_by_label(re.compile("Date de fin souhaitée"))).to_have_value(fr(earliest))
+    # The phone's date picker (<input type="date">) holds the ISO value.
+    expect(phone.get_by_label(re.compile("Date de fin souhaitée"))).to_have_value(
+        earliest.isoformat())
     check_page(phone, "c04-demande-de-fin-mobile")
     phone.get_by_label("Motif (facultatif)").fill("Rapprochement du site après un déménagement.")
     dialogs: list[str] = []

@@ -12,7 +12,7 @@ from itertools import count
 
 import pytest
 
-from tests.browser.conftest import HR_EMAIL, download, fr, login, paris_today
+from tests.browser.conftest import HR_EMAIL, download, login, paris_today
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -92,8 +92,10 @@ def test_day_moved_on_a_phone_approved_by_hr_with_notifications(open_page, check
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mes jours")
     check_page(phone, "p05-mes-jours-telephone")
     phone.get_by_label("Déplacer le télétravail à un autre jour de la même semaine").check()
-    phone.get_by_label("Jour de télétravail concerné").fill(fr(monday))
-    phone.get_by_label("Nouveau jour (pour un déplacement)").fill(fr(monday + timedelta(days=1)))
+    # The phone's date picker (<input type="date">) takes ISO values.
+    phone.get_by_label("Jour de télétravail concerné").fill(monday.isoformat())
+    phone.get_by_label("Nouveau jour (pour un déplacement)").fill(
+        (monday + timedelta(days=1)).isoformat())
     phone.get_by_label("Motif (facultatif)").fill("Formation le lundi")
     phone.get_by_role("button", name="Envoyer la demande").click()
     expect(phone.locator(".flashes")).to_contain_text("Demande de changement envoyée")

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hrtele.domain import dates as dt
 from hrtele.domain.dates import (
@@ -142,6 +144,17 @@ def test_days_until(d, today, expected):
         ("  29/02/2028 ", date(2028, 2, 29)),
         ("2026-12-31", date(2026, 12, 31)),
         ("2028-02-29", date(2028, 2, 29)),
+        # Issue 13: every layout a phone keyboard makes easy, day first.
+        ("04/01/2027", date(2027, 1, 4)),
+        ("04.01.2027", date(2027, 1, 4)),
+        ("04-01-2027", date(2027, 1, 4)),
+        ("04 01 2027", date(2027, 1, 4)),
+        ("04012027", date(2027, 1, 4)),
+        ("2027-01-04", date(2027, 1, 4)),
+        ("4.1.2027", date(2027, 1, 4)),
+        ("04  01\u00a02027", date(2027, 1, 4)),  # doubled or no-break spaces of a phone
+        ("31-12-2026", date(2026, 12, 31)),
+        ("31.12.2026", date(2026, 12, 31)),
     ],
 )
 def test_parse_date_fr(text, expected):
@@ -149,43 +162,86 @@ def test_parse_date_fr(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "start"),
     [
-        "31/02/2026",
-        "29/02/2026",
-        "29/02/2100",
-        "00/01/2026",
-        "32/01/2026",
-        "15/13/2026",
-        "2026-02-30",
-        "2026-2-3",
-        "31/12/26",
-        "31-12-2026",
-        "31.12.2026",
-        "12/31/2026",
-        "",
-        "   ",
-        "demain",
-        "31/12/2026 10:00",
-        "٣١/١٢/٢٠٢٦",  # non-ASCII digits
-        "2026-12-31T00:00",
+        ("31/02/2026", "Date impossible"),
+        ("29/02/2026", "Date impossible"),
+        ("31/02/2027", "Date impossible"),
+        ("00/01/2026", "Date impossible"),
+        ("32/01/2026", "Date impossible"),
+        ("15/13/2026", "Date impossible"),
+        ("2026-02-30", "Date impossible"),
+        ("12/31/2026", "Date impossible"),  # month first is not French
+        ("29/02/2100", "Date impossible"),
+        ("99/99/9999", "Date invalide"),
+        ("01/01/0001", "Date invalide"),
+        ("2026-2-3", "Date invalide"),
+        ("31/12/26", "Date invalide"),
+        ("04/01-2027", "Date invalide"),  # mixed separators
+        ("0401202", "Date invalide"),
+        ("040120271", "Date invalide"),
+        ("", "Date invalide"),
+        ("   ", "Date invalide"),
+        ("demain", "Date invalide"),
+        ("31/12/2026 10:00", "Date invalide"),
+        ("٣١/١٢/٢٠٢٦", "Date invalide"),  # non-ASCII digits
+        ("０４０１２０２７", "Date invalide"),  # full-width digits
+        ("2026-12-31T00:00", "Date invalide"),
+        ("<script>alert(1)</script>", "Date invalide"),
+        ("' OR 1=1 --", "Date invalide"),
+        ("04/01/2027\x00", "Date invalide"),
+        ("1" * 10_000, "Date invalide"),
     ],
 )
-def test_parse_date_fr_invalid(text):
+def test_parse_date_fr_invalid(text, start):
     with pytest.raises(ValueError) as excinfo:
         parse_date_fr(text)
     message = str(excinfo.value)
-    assert message.startswith("Date invalide : ")
-    assert message.endswith("(format attendu jj/mm/aaaa)")
+    assert message.startswith(start + " : ")
+    assert len(message) < 200
 
 
-def test_parse_date_fr_message_and_truncation():
+def test_parse_date_fr_messages():
     with pytest.raises(ValueError) as excinfo:
         parse_date_fr("31/02/2026")
-    assert str(excinfo.value) == "Date invalide : « 31/02/2026 » (format attendu jj/mm/aaaa)"
+    assert str(excinfo.value) == "Date impossible : le 31/02/2026 n'existe pas."
+    with pytest.raises(ValueError) as excinfo:
+        parse_date_fr("demain")
+    assert str(excinfo.value) == (
+        "Date invalide : « demain » (écrivez par exemple 04/01/2027 ; formats acceptés : "
+        "jj/mm/aaaa, jj.mm.aaaa, jj-mm-aaaa, jj mm aaaa ou jjmmaaaa)."
+    )
     with pytest.raises(ValueError) as excinfo:
         parse_date_fr("x" * 500)
-    assert len(str(excinfo.value)) < 120
+    assert "x" * 41 not in str(excinfo.value)
+
+
+_LAYOUTS = (
+    "{d:02d}/{m:02d}/{y:04d}",
+    "{d:02d}.{m:02d}.{y:04d}",
+    "{d:02d}-{m:02d}-{y:04d}",
+    "{d:02d} {m:02d} {y:04d}",
+    "{d:02d}{m:02d}{y:04d}",
+    "{d}/{m}/{y:04d}",
+    "{y:04d}-{m:02d}-{d:02d}",
+)
+
+
+@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+       layout=st.sampled_from(_LAYOUTS), padding=st.sampled_from(("", " ", "  ", "\t")))
+def test_every_accepted_layout_parses_back_to_the_same_date(day, layout, padding):
+    text = padding + layout.format(d=day.day, m=day.month, y=day.year) + padding
+    assert parse_date_fr(text) == day
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_a_date_or_a_french_message(text):
+    try:
+        parsed = parse_date_fr(text)
+    except ValueError as exc:
+        assert str(exc).startswith(("Date invalide : ", "Date impossible : "))
+    else:
+        assert 1900 <= parsed.year <= 2200
 
 
 def test_parse_date_fr_type():

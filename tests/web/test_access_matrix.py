@@ -222,6 +222,10 @@ RULES: dict[str, Rule] = {
     "portal.new_request": Rule("employee_own"),
     "portal.request_end": Rule("employee_own"),
     "portal.export": Rule("employee_own"),
+    "portal.change_request": Rule("employee_own", ok=(200, 422),
+                                  ids=lambda s, who: {"request_id": s.request(who)}),
+    "portal.withdraw_request": Rule("employee_own",
+                                    ids=lambda s, who: {"request_id": s.request(who)}),
     "portal.acknowledge": Rule("employee_own", ids=lambda s, who: {"document_id": s.memo(
         f"portal-document-{who}",
         lambda s: __import__("tests.web.test_portal", fromlist=["make_document"])

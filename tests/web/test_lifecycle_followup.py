@@ -109,7 +109,7 @@ INTERVIEW_BAD_INPUT = [
     ("remarks", "a\x01b", "Caractères de contrôle"),
     ("next_date", "01/11/2026", "postérieur à celui-ci"),
     ("next_date", "02/10/2028", "au plus tard le 01/10/2028"),
-    ("next_date", "01-01-2027", "Date invalide"),
+    ("next_date", "01/13/2027", "Date impossible"),
 ]
 
 

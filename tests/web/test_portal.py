@@ -322,7 +322,9 @@ def test_request_form_shows_home_address_and_third_places(app, bruno_client):
     text = page_text(bruno_client.get("/mon-espace/demande"))
     assert "8 impasse Bleue" in text
     assert "Télécentre de Foix" in text
-    assert text.count('type="checkbox"') == 14
+    # One place choice per half-day (on site, home, third place), Monday to Sunday.
+    assert text.count('<select name="wished_pattern"') == 14
+    assert "Mon domicile et un tiers-lieu" in text
 
 
 def test_valid_request_lands_in_hr_inbox(app, bruno_client, people, hr_client):
@@ -366,7 +368,8 @@ def test_request_for_a_third_place(app, bruno_client, people):
             address="1 place de la Libération, 32000 Auch",
         )
         third_id = third.id
-    data = dict(VALID_REQUEST, place_kind="third_place", third_place_id=str(third_id))
+    data = dict(VALID_REQUEST, place_kind="third_place", third_place_id=str(third_id),
+                wished_pattern=["mon_am:2", "mon_pm:2", "thu_pm:2"])
     assert bruno_client.post("/mon-espace/demande", data=data).status_code == 302
     with app.app_context():
         req = db.session.scalar(
@@ -375,6 +378,8 @@ def test_request_for_a_third_place(app, bruno_client, people):
             )
         )
         assert req.place_id == third_id
+        assert req.second_place_id is None
+        assert req.wished_pattern == "11000001000000"  # code 1: the request's only place
 
 
 def test_warnings_do_not_block_the_request(app, bruno_client, people):
@@ -482,7 +487,10 @@ def test_end_form_shows_the_notice_and_prefills_the_earliest_date(alice_client, 
     earliest = format_date_fr(people["today"] + timedelta(days=15))
     assert "période d'adaptation" in text
     assert "15 jour(s)" in text
-    assert f'value="{earliest}"' in text
+    assert earliest in text
+    # The phone's date picker: <input type="date"> with the ISO value it expects.
+    iso = (people["today"] + timedelta(days=15)).isoformat()
+    assert f'type="date" value="{iso}"' in text
 
 
 def test_too_early_end_date_is_refused_and_nothing_changes(app, alice_client, people):
