@@ -166,7 +166,7 @@ def index():
         page=paginate(stmt),
         listing=state,
         kinds=campaign_domain.KINDS,
-    ), 422 if state.errors else 200
+    )
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

@@ -151,7 +151,7 @@ def index():
         listing=state,
         statuses=current_agreement_status(ids),
         pending=pending_request_counts(ids),
-    ), 422 if state.errors else 200
+    )
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

@@ -177,7 +177,7 @@ def index():
     return render_template(
         "requests/index.html", page=paginate(stmt), listing=state,
         days_waited=days_waited, today=clock.today(),
-    ), 422 if state.errors else 200
+    )
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

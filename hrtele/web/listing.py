@@ -193,10 +193,12 @@ class ListState:
     raw: dict[str, str]
     errors: list[str] = field(default_factory=list)
     term: str = ""
+    #: Arguments of filters a page validates itself (the audit trail's form), kept in links.
+    extra: dict[str, str] = field(default_factory=dict)
 
     def args(self, **overrides: Any) -> dict[str, Any]:
         """Query arguments reproducing this state (valid values only), with overrides."""
-        args: dict[str, Any] = dict(self.raw)
+        args: dict[str, Any] = {**self.extra, **self.raw}
         if self.term:
             args["q"] = self.term
         if self.sort != self.spec.default_sort or self.descending != self.spec.default_desc:
@@ -219,4 +221,4 @@ class ListState:
     @property
     def filtered(self) -> bool:
         """True when a filter or a search narrows the list."""
-        return bool(self.raw or self.term)
+        return bool(self.raw or self.term or self.extra)
