@@ -173,7 +173,7 @@ def index():
 def export(fmt: str):
     """The filtered and sorted list as a French CSV or an XLSX workbook."""
     state, stmt = _listed()
-    return LIST.export(stmt, fmt, clock.today())
+    return LIST.export(stmt, fmt, clock.today(), state)
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])

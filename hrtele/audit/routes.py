@@ -97,4 +97,4 @@ def export(fmt: str):
     form, state, stmt = _listed()
     if stmt is None:
         return _invalid(form, state)
-    return LIST.export(stmt, fmt, clock.today())
+    return LIST.export(stmt, fmt, clock.today(), state)

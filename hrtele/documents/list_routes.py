@@ -110,5 +110,5 @@ def index():
 @guard(require_hr)
 def export(fmt: str):
     """The filtered and sorted list as a French CSV or an XLSX workbook."""
-    _state, stmt = _listed()
-    return LIST.export(stmt, fmt, clock.today())
+    state, stmt = _listed()
+    return LIST.export(stmt, fmt, clock.today(), state)

@@ -183,8 +183,8 @@ def index():
 @bp.route("/export.<any(csv, xlsx):fmt>")
 def export(fmt: str):
     """The filtered and sorted list as a French CSV or an XLSX workbook."""
-    _state, stmt = _listed()
-    return LIST.export(stmt, fmt, clock.today())
+    state, stmt = _listed()
+    return LIST.export(stmt, fmt, clock.today(), state)
 
 
 # --------------------------------------------------------------------------------------------

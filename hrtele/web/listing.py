@@ -22,6 +22,9 @@ from flask import Response, current_app
 from sqlalchemy import Select
 
 from hrtele import spreadsheets
+from hrtele.audit.service import record
+from hrtele.auth.access import current_actor
+from hrtele.database import writes_on_get
 from hrtele.extensions import db
 
 #: Largest number of rows an export holds (a larger list asks the user to filter it).
@@ -102,6 +105,12 @@ class ListSpec:
     endpoint: str = ""  # the list's endpoint (links keep the state)
     export_endpoint: str = ""
 
+    def __post_init__(self) -> None:
+        if self.export_endpoint:
+            # An export is audited (CNIL: reads of personal data are logged): one write
+            # transaction for the whole request on SQLite.
+            writes_on_get(self.export_endpoint)
+
     def column(self, key: str) -> Column | None:
         """The column of a key, or None."""
         return next((c for c in self.columns if c.key == key), None)
@@ -164,10 +173,19 @@ class ListSpec:
         return [[c.value(item) for c in columns]
                 for item in db.session.scalars(stmt.limit(limit))]
 
-    def export(self, stmt: Select, fmt: str, today: date) -> Response:
-        """The list as a CSV or XLSX attachment (``fmt`` checked by the route's converter)."""
+    def export(self, stmt: Select, fmt: str, today: date, state: ListState | None = None
+               ) -> Response:
+        """The list as a CSV or XLSX attachment (``fmt`` checked by the route's converter).
+
+        The export is recorded in the audit trail (list, format, filters, number of rows).
+        """
         header = [c.label for c in self.exported]
         rows = self.rows(stmt)
+        record("export", "list", None, current_actor(), {
+            "liste": self.name, "format": fmt, "lignes": len(rows),
+            "filtres": state.args() if state is not None else {},
+        })
+        db.session.commit()
         if fmt == "xlsx":
             data = spreadsheets.xlsx_bytes(header, rows, self.title)
         else:
