@@ -20,6 +20,7 @@ from tests.factories import (
     make_employee,
     make_place,
     make_post,
+    make_request,
     make_user,
 )
 
@@ -193,3 +194,148 @@ def test_an_employee_cannot_export(app, client, staff, url):
     anonymous = app.test_client()
     response = anonymous.get(url)
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def _listed(client, url: str, names: tuple[str, ...]) -> list[str]:
+    """Names found in the table body, in their order on the page."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    rows = body_rows(response.get_data(as_text=True))
+    found = [(rows.index(n), n) for n in names if n in rows]
+    return [n for _i, n in sorted(found)]
+
+
+def test_requests_sort_filter_and_export(app, hr_client, staff):
+    with app.app_context():
+        make_request(employee_id=staff["zoe"], request_date=date(2026, 8, 3),
+                     wished_pattern="00000000110000", status="refused",
+                     decision_date=date(2026, 8, 20))
+    names = ("Ana", "Zoé", "Carl")
+    assert _listed(hr_client, "/demandes/?sort=employee&dir=desc", names) == ["Zoé", "Carl", "Ana"]
+    assert _listed(hr_client, "/demandes/?status=refused", names) == ["Zoé"]
+    assert _listed(hr_client, "/demandes/?department=Finances&sort=employee", names) == [
+        "Ana", "Carl"]
+    assert _listed(hr_client, "/demandes/?day=4", names) == ["Zoé"]
+    assert _listed(hr_client, f"/demandes/?manager={staff['boss']}&sort=employee",
+                   names) == ["Ana", "Zoé"]
+    assert _listed(hr_client, "/demandes/?au=31/08/2026", names) == ["Zoé"]
+    rows = read_csv(hr_client.get("/demandes/export.csv?status=refused"))
+    assert column(rows, "Salarié") == ["Zoé ZOLA"]
+    assert column(rows, "Statut") == ["Refusée"]
+    assert column(rows, "Date de la demande") == ["03/08/2026"]
+    assert column(rows, "Délai (jours)") == ["17"]
+    rows = read_xlsx(hr_client.get("/demandes/export.xlsx?sort=employee&dir=asc"))
+    assert column(rows, "Salarié")[0] == "Ana ABEL"
+
+
+def test_employees_sort_filter_and_export(hr_client, staff):
+    names = ("Ana", "Zoé", "Carl", "Claire")
+    assert _listed(hr_client, "/salaries/?sort=name&dir=desc", names) == [
+        "Zoé", "Claire", "Carl", "Ana"]
+    assert _listed(hr_client, "/salaries/?department=Juridique", names) == ["Claire", "Zoé"]
+    assert _listed(hr_client, f"/salaries/?manager={staff['boss']}", names) == ["Ana", "Zoé"]
+    assert _listed(hr_client, "/salaries/?sort=department&dir=asc", names)[:2] == ["Ana", "Carl"]
+    rows = read_csv(hr_client.get("/salaries/export.csv?department=Finances"))
+    assert column(rows, "Nom") == ["ABEL Ana", "CARRE Carl"]
+    assert column(rows, "Matricule")[0] == "'=1+1"
+    assert column(rows, "Présent") == ["Oui", "Oui"]
+    assert column(rows, "Date d'embauche") == ["06/01/2020", "06/01/2020"]
+    rows = read_xlsx(hr_client.get("/salaries/export.xlsx?department=Finances"))
+    assert column(rows, "Manager") == ["Claire MARTIN", None]
+
+
+def test_posts_sort_filter_and_export(app, hr_client, staff):
+    with app.app_context():
+        make_post(code="ZZ-1", title="Agent d'accueil", department="Accueil", is_eligible=False,
+                  eligibility_reason="Présence physique requise")
+    names = ("Comptable", "Juriste", "Agent d&#39;accueil")
+    assert _listed(hr_client, "/postes/?sort=title", names) == [
+        "Agent d&#39;accueil", "Comptable", "Juriste"]
+    assert _listed(hr_client, "/postes/?eligible=0", names) == ["Agent d&#39;accueil"]
+    assert _listed(hr_client, "/postes/?department=Juridique", names) == ["Juriste"]
+    rows = read_csv(hr_client.get("/postes/export.csv?eligible=0"))
+    assert column(rows, "Intitulé") == ["Agent d'accueil"]
+    assert column(rows, "Télétravaillable") == ["Non"]
+    assert column(rows, "Motif d'inéligibilité") == ["Présence physique requise"]
+    rows = read_xlsx(hr_client.get("/postes/export.xlsx?sort=code&dir=desc"))
+    assert column(rows, "Code")[0] == "ZZ-1"
+
+
+def test_places_sort_filter_and_export(app, hr_client, staff):
+    with app.app_context():
+        make_place(kind="third_place", third_place_type="coworking", name="Alpha Cowork",
+                   address="2 rue Haute", capacity=12)
+    assert _listed(hr_client, "/lieux/?kind=third_place&sort=name&dir=desc",
+                   ("Cap Delta", "Alpha Cowork")) == ["Cap Delta", "Alpha Cowork"]
+    assert _listed(hr_client, "/lieux/?third_place_type=coworking",
+                   ("Cap Delta", "Alpha Cowork")) == ["Alpha Cowork"]
+    rows = read_csv(hr_client.get("/lieux/export.csv?kind=third_place&sort=capacity&dir=desc"))
+    assert column(rows, "Nom") == ["Alpha Cowork", "Cap Delta"]
+    assert column(rows, "Capacité") == ["12", ""]
+    assert column(rows, "Type")[0] == "Tiers-lieu — Espace de coworking"
+    rows = read_xlsx(hr_client.get("/lieux/export.xlsx?department=Finances"))
+    assert column(rows, "Salarié") == ["Ana ABEL", "Carl CARRE"] or sorted(
+        column(rows, "Salarié")) == ["Ana ABEL", "Carl CARRE"]
+
+
+def _document(app, employee_id, reference, kind, issued, superseded=False):
+    import hashlib
+
+    from hrtele.models import IssuedDocument
+
+    with app.app_context():
+        pdf = f"%PDF-1.7 {reference}".encode()
+        db.session.add(IssuedDocument(
+            reference=reference, kind=kind, version=1, employee_id=employee_id, pdf_bytes=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), snapshot_json="{}",
+            template_version="test", issued_dt=issued, is_superseded=superseded))
+        db.session.commit()
+
+
+def test_documents_list_sort_filter_and_export(app, hr_client, staff):
+    from datetime import UTC, datetime
+
+    _document(app, staff["ana"], "AV-ANA-1", "amendment", datetime(2026, 9, 1, 8, tzinfo=UTC), True)
+    _document(app, staff["zoe"], "REF-ZOE-1", "refusal_letter", datetime(2026, 9, 30, 22, 30,
+                                                                          tzinfo=UTC))
+    refs = ("AV-ANA-1", "REF-ZOE-1")
+    assert _listed(hr_client, "/documents/", refs) == ["REF-ZOE-1", "AV-ANA-1"]  # newest first
+    assert _listed(hr_client, "/documents/?sort=issued&dir=asc", refs) == ["AV-ANA-1", "REF-ZOE-1"]
+    assert _listed(hr_client, "/documents/?kind=refusal_letter", refs) == ["REF-ZOE-1"]
+    assert _listed(hr_client, "/documents/?superseded=0", refs) == ["REF-ZOE-1"]
+    assert _listed(hr_client, "/documents/?department=Finances", refs) == ["AV-ANA-1"]
+    # 22:30 UTC on 30 September is 1 October in Paris.
+    assert _listed(hr_client, "/documents/?du=01/10/2026", refs) == ["REF-ZOE-1"]
+    assert _listed(hr_client, "/documents/?au=30/09/2026", refs) == ["AV-ANA-1"]
+    rows = read_csv(hr_client.get("/documents/export.csv?sort=reference"))
+    assert column(rows, "Référence") == ["AV-ANA-1", "REF-ZOE-1"]
+    assert column(rows, "Émis le") == ["01/09/2026 10:00", "01/10/2026 00:30"]
+    assert column(rows, "Remplacé") == ["Oui", "Non"]
+    rows = read_xlsx(hr_client.get("/documents/export.xlsx?kind=amendment"))
+    assert column(rows, "Document") == ["Avenant de télétravail"]
+
+
+def test_audit_trail_sorts_and_exports_with_its_filters(app, hr_client, staff):
+    hr_client.get("/accords/export.csv?department=Finances")
+    page = hr_client.get("/journal/?action=export&sort=actor&dir=asc").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page
+    assert 'href="/journal/export.csv?action=export&amp;sort=actor&amp;dir=asc"' in page
+    rows = read_csv(hr_client.get("/journal/export.csv?action=export"))
+    assert column(rows, "Action") == ["Export"]
+    assert column(rows, "Enregistrement") == ["Liste (export)"]
+    assert "liste : accords" in column(rows, "Détail")[0]
+    assert column(rows, "Auteur") == ["rh@example.test"]
+    # The trail's own validation still applies to its export: a French 422, no file.
+    response = hr_client.get("/journal/export.csv?du=31/02/2026")
+    assert response.status_code == 422 and "Date impossible" in response.get_data(as_text=True)
+
+
+def test_every_list_page_has_sortable_headings_filters_and_export_buttons(hr_client, staff):
+    for url, export in (("/accords/", "/accords/export"), ("/demandes/", "/demandes/export"),
+                        ("/salaries/", "/salaries/export"), ("/postes/", "/postes/export"),
+                        ("/lieux/", "/lieux/export"), ("/documents/", "/documents/export"),
+                        ("/journal/", "/journal/export")):
+        page = hr_client.get(url).get_data(as_text=True)
+        assert 'class="sort"' in page and "aria-sort=" in page, url
+        assert f'href="{export}.csv"' in page and f'href="{export}.xlsx"' in page, url
+        assert 'role="search"' in page or 'method="get"' in page, url
