@@ -166,6 +166,8 @@ LIST = ListSpec(
 def _listed():
     """(state, statement) of the requests list from the query string."""
     state = LIST.read(request.args)
+    if not request.args.get("sort") and state.values.get("status") == "pending":
+        state.descending = False  # pending requests: the oldest (closest to its deadline) first
     return state, LIST.apply(list_requests_stmt(state.term), state)
 
 

@@ -213,13 +213,21 @@ def test_requests_sort_filter_and_export(app, hr_client, staff):
     names = ("Ana", "Zoé", "Carl")
     assert _listed(hr_client, "/demandes/?sort=employee&dir=desc", names) == ["Zoé", "Carl", "Ana"]
     assert _listed(hr_client, "/demandes/?status=refused", names) == ["Zoé"]
+    # Pending requests: the oldest first unless another order is asked for.
+    with app.app_context():
+        make_request(employee_id=staff["carl"], request_date=date(2026, 7, 1))
+        make_request(employee_id=staff["ana"], request_date=date(2026, 9, 5))
+    assert _listed(hr_client, "/demandes/?status=pending", names) == ["Carl", "Ana"]
+    assert _listed(hr_client, "/demandes/?status=pending&sort=date&dir=desc", names) == [
+        "Ana", "Carl"]
     assert _listed(hr_client, "/demandes/?department=Finances&sort=employee", names) == [
         "Ana", "Carl"]
     assert _listed(hr_client, "/demandes/?day=4", names) == ["Zoé"]
     assert _listed(hr_client, f"/demandes/?manager={staff['boss']}&sort=employee",
                    names) == ["Ana", "Zoé"]
-    assert _listed(hr_client, "/demandes/?au=31/08/2026", names) == ["Zoé"]
+    assert _listed(hr_client, "/demandes/?du=01/08/2026&au=31/08/2026", names) == ["Zoé"]
     rows = read_csv(hr_client.get("/demandes/export.csv?status=refused"))
+    assert len(rows) == 2
     assert column(rows, "Salarié") == ["Zoé ZOLA"]
     assert column(rows, "Statut") == ["Refusée"]
     assert column(rows, "Date de la demande") == ["03/08/2026"]
