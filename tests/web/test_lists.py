@@ -347,3 +347,24 @@ def test_every_list_page_has_sortable_headings_filters_and_export_buttons(hr_cli
         assert 'class="sort"' in page and "aria-sort=" in page, url
         assert f'href="{export}.csv"' in page and f'href="{export}.xlsx"' in page, url
         assert 'role="search"' in page or 'method="get"' in page, url
+
+
+def test_campaign_on_these_agreements_keeps_every_filter_of_the_list(app, hr_client, staff):
+    page = hr_client.get("/accords/?department=Finances&day=0&sort=employee").get_data(
+        as_text=True)
+    assert 'href="/campagnes/nouvelle?department=Finances&amp;day=0"' in page
+    form = hr_client.get("/campagnes/nouvelle?department=Finances&day=0").get_data(as_text=True)
+    assert '<input type="hidden" name="department" value="Finances">' in form
+    assert "service « Finances », jour télétravaillé « Lundi »" in form
+    response = hr_client.post("/campagnes/nouvelle", data={
+        "kind": "amendment", "scope": "filters", "status": "", "q": "",
+        "department": "Finances", "day": "0"})
+    assert response.status_code == 302
+    with app.app_context():
+        campaign = db.session.scalars(db.select(Campaign)).one()
+        assert campaign.source == ("Filtres de la liste des accords : service « Finances », "
+                                   "jour télétravaillé « Lundi »")
+        from hrtele.models import CampaignItem
+
+        items = db.session.scalars(db.select(CampaignItem.agreement_id)).all()
+        assert items == [staff["a1"]]
