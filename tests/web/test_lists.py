@@ -286,7 +286,7 @@ def test_places_sort_filter_and_export(app, hr_client, staff):
         column(rows, "Salarié")) == ["Ana ABEL", "Carl CARRE"]
 
 
-def _document(app, employee_id, reference, kind, issued, superseded=False):
+def _document(app, employee_id, reference, kind, issued, superseded=False, version=1):
     import hashlib
 
     from hrtele.models import IssuedDocument
@@ -294,7 +294,7 @@ def _document(app, employee_id, reference, kind, issued, superseded=False):
     with app.app_context():
         pdf = f"%PDF-1.7 {reference}".encode()
         db.session.add(IssuedDocument(
-            reference=reference, kind=kind, version=1, employee_id=employee_id, pdf_bytes=pdf,
+            reference=reference, kind=kind, version=version, employee_id=employee_id, pdf_bytes=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), snapshot_json="{}",
             template_version="test", issued_dt=issued, is_superseded=superseded))
         db.session.commit()
@@ -368,3 +368,16 @@ def test_campaign_on_these_agreements_keeps_every_filter_of_the_list(app, hr_cli
 
         items = db.session.scalars(db.select(CampaignItem.agreement_id)).all()
         assert items == [staff["a1"]]
+
+
+@pytest.mark.parametrize("app_config", [{"PAGE_SIZE": 1}])
+def test_pagination_of_a_list_with_url_values(app, hr_client, staff):
+    """The employee's documents page has an id in its path: its page links keep it."""
+    from datetime import UTC, datetime
+
+    for n in (1, 2):
+        _document(app, staff["ana"], f"AV-PAGE-{n}", "amendment",
+                  datetime(2026, 9, n, 8, tzinfo=UTC), superseded=n == 1, version=n)
+    page = hr_client.get(f"/documents/salaries/{staff['ana']}")
+    assert page.status_code == 200
+    assert f'href="/documents/salaries/{staff["ana"]}?page=2"' in page.get_data(as_text=True)
