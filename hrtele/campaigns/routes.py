@@ -138,7 +138,8 @@ def create():
         term, status, extra = _filters()
         return render_template(
             "campaigns/new.html", scope=scope if scope != "selection" else "filters",
-            term=term, status=status, extra=extra, extra_labels=_extra_labels(extra), kind=kind if kind in domain.KINDS else domain.AMENDMENT,
+            term=term, status=status, extra=extra, extra_labels=_extra_labels(extra),
+            kind=kind if kind in domain.KINDS else domain.AMENDMENT,
             kinds=domain.KINDS, statuses=LABELS["agreement_status"],
         ), 422
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))
