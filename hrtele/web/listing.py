@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, render_template
 from sqlalchemy import Select
 
 from hrtele import spreadsheets
@@ -166,12 +166,12 @@ class ListSpec:
         """The columns an export holds."""
         return [c for c in self.columns if c.value is not None]
 
-    def rows(self, stmt: Select) -> list[list[Any]]:
-        """Export rows of a statement's results (at most MAX_EXPORT_ROWS)."""
-        limit = current_app.config.get("EXPORT_MAX_ROWS", MAX_EXPORT_ROWS)
+    def rows(self, stmt: Select, limit: int | None = None) -> list[list[Any]]:
+        """Export rows of a statement's results (``limit`` rows at most)."""
         columns = self.exported
-        return [[c.value(item) for c in columns]
-                for item in db.session.scalars(stmt.limit(limit))]
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [[c.value(item) for c in columns] for item in db.session.scalars(stmt)]
 
     def export(self, stmt: Select, fmt: str, today: date, state: ListState | None = None
                ) -> Response:
@@ -180,7 +180,15 @@ class ListSpec:
         The export is recorded in the audit trail (list, format, filters, number of rows).
         """
         header = [c.label for c in self.exported]
-        rows = self.rows(stmt)
+        limit = current_app.config.get("EXPORT_MAX_ROWS", MAX_EXPORT_ROWS)
+        rows = self.rows(stmt, limit + 1)
+        if len(rows) > limit:
+            # A truncated file would pass for the whole list: refuse and say how to narrow it.
+            return Response(render_template(
+                "errors/error.html", code=422, title="Export trop volumineux",
+                message=f"La liste compte plus de {limit:,} lignes : filtrez-la avant de "
+                        "l'exporter.".replace(",", "\u202f"),
+            ), status=422)
         record("export", "list", None, current_actor(), {
             "liste": self.name, "format": fmt, "lignes": len(rows),
             "filtres": state.args() if state is not None else {},

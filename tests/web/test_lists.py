@@ -381,3 +381,12 @@ def test_pagination_of_a_list_with_url_values(app, hr_client, staff):
     page = hr_client.get(f"/documents/salaries/{staff['ana']}")
     assert page.status_code == 200
     assert f'href="/documents/salaries/{staff["ana"]}?page=2"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [{"EXPORT_MAX_ROWS": 2}])
+def test_an_export_larger_than_the_limit_is_refused_not_truncated(hr_client, staff):
+    response = hr_client.get("/accords/export.csv")
+    assert response.status_code == 422
+    assert "filtrez-la avant de l" in response.get_data(as_text=True)
+    rows = read_csv(hr_client.get("/accords/export.csv?department=Finances"))
+    assert len(rows) == 3
