@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from hrtele import clock
@@ -18,13 +19,26 @@ from hrtele.agreements.services import (
     update_agreement,
 )
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
+from hrtele.domain import campaigns as campaign_domain
 from hrtele.domain_adapters import employer_policy
 from hrtele.extensions import db
-from hrtele.models import Agreement, Employee, TeleworkRequest
+from hrtele.models import Agreement, Employee, Place, TeleworkRequest
 from hrtele.places.services import place_names
+from hrtele.web.filters import schedule_fr
 from hrtele.web.inputs import int_arg
 from hrtele.web.labels import LABELS
-from hrtele.web.pagination import paginate, search_term
+from hrtele.web.list_filters import (
+    choice_filter,
+    date_range_filters,
+    day_filter,
+    department_filter,
+    department_of,
+    manager_filter,
+    manager_name_of,
+    place_filter,
+)
+from hrtele.web.listing import Column, ListSpec
+from hrtele.web.pagination import paginate
 from hrtele.web.saving import save_form
 
 bp = Blueprint("agreements", __name__, url_prefix="/accords")
@@ -86,19 +100,80 @@ def describe_grid(form: AgreementForm, employee: Employee | None, place, second_
     form.weekly_pattern.place_labels = place_names(place, second_place)
 
 
+def _place_name():
+    return select(Place.name).where(Place.id == Agreement.place_id).scalar_subquery()
+
+
+def _place_label(a: Agreement) -> str:
+    if a.place is None:
+        return ""
+    return LABELS["place_kind"].get(a.place.kind, a.place.kind) + (
+        f" — {a.place.name}" if a.place.kind != "home" else "")
+
+
+LIST = ListSpec(
+    name="accords",
+    title="Accords de télétravail",
+    endpoint="agreements.index",
+    export_endpoint="agreements.export",
+    columns=(
+        Column("id", "N°", Agreement.id, lambda a: a.id, numeric=True),
+        Column("employee", "Salarié", (Employee.last_name, Employee.first_name),
+               lambda a: a.employee.full_name),
+        Column("number", "Matricule", Employee.personnel_number,
+               lambda a: a.employee.personnel_number),
+        Column("department", "Service", department_of(Agreement.employee_id),
+               lambda a: a.employee.post.department if a.employee.post else "", shown=False),
+        Column("manager", "Manager", manager_name_of(Agreement.employee_id),
+               lambda a: a.employee.manager.full_name if a.employee.manager else "",
+               shown=False),
+        Column("status", "État", Agreement.status,
+               lambda a: LABELS["agreement_status"].get(a.status, a.status)),
+        Column("days", "Jours / sem.", Agreement.days_per_week, lambda a: a.days_per_week,
+               numeric=True),
+        Column("schedule", "Rythme", None, schedule_fr),
+        Column("place", "Lieu", _place_name(), _place_label),
+        Column("start", "Début", Agreement.start_date, lambda a: a.start_date),
+        Column("end", "Fin", Agreement.end_date, lambda a: a.end_date),
+    ),
+    filters=(
+        choice_filter("status", "État", Agreement.status, LABELS["agreement_status"]),
+        department_filter(Agreement.employee_id),
+        place_filter(Agreement.place_id, Agreement.second_place_id),
+        day_filter(Agreement.weekly_pattern),
+        manager_filter(Agreement.employee_id),
+        *date_range_filters(Agreement.start_date, "Début"),
+    ),
+    default_sort="start",
+    default_desc=True,
+    tiebreak=Agreement.id,
+)
+
+
+def _listed():
+    """(state, statement) of the agreements list from the query string."""
+    state = LIST.read(request.args)
+    return state, LIST.apply(list_agreements_stmt(state.term), state)
+
+
 @bp.route("/")
 def index():
-    """List agreements: status filter, search by employee name or number, SQL pagination."""
-    status = request.args.get("status", "")
-    if status not in LABELS["agreement_status"]:
-        status = ""
-    page = paginate(list_agreements_stmt(search_term(), status))
+    """List agreements: sortable columns, filters, search, SQL pagination; rows selectable
+    for a campaign (the selection posts to campaigns.create)."""
+    state, stmt = _listed()
     return render_template(
         "agreements/index.html",
-        page=page,
-        status=status,
-        statuses=LABELS["agreement_status"],
+        page=paginate(stmt),
+        listing=state,
+        kinds=campaign_domain.KINDS,
     )
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The filtered and sorted list as a French CSV or an XLSX workbook."""
+    state, stmt = _listed()
+    return LIST.export(stmt, fmt, clock.today(), state)
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])

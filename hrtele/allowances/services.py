@@ -70,6 +70,7 @@ from hrtele.models import (
     User,
 )
 from hrtele.planning.services import agreement_changes
+from hrtele.spreadsheets import french_csv, neutralise, unneutralise
 from hrtele.web.labels import LABELS
 
 #: Agreements whose telework started at some point: they may owe an allowance for the month.
@@ -93,9 +94,6 @@ CSV_HEADER = (
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
 _CONTEXT = Context(prec=28)
-# Spreadsheet formula injection (OWASP « CSV injection »): text cells starting with these
-# characters are prefixed with an apostrophe so payroll tools never evaluate them.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 
@@ -410,18 +408,14 @@ def _days_fr(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",")
 
 
-def _text(value: str) -> str:
-    """Neutralise spreadsheet formulas in a text cell."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+# Spreadsheet formula injection (OWASP « CSV injection »): text cells starting with a formula
+# character are prefixed with an apostrophe so payroll tools never evaluate them.
+_text = neutralise
 
 
 def csv_bytes(payroll: PayrollMonth) -> bytes:
     """The export as French payroll tools read it: UTF-8 with BOM, ';', decimal commas, CRLF."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_HEADER)
-    for line in payroll.lines:
-        writer.writerow(
+    return french_csv(CSV_HEADER, (
             (
                 _text(line.personnel_number),
                 _text(line.last_name),
@@ -434,8 +428,8 @@ def csv_bytes(payroll: PayrollMonth) -> bytes:
                 _amount_fr(line.exempt),
                 _amount_fr(line.excess),
             )
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+            for line in payroll.lines
+    ))
 
 
 def read_csv_rows(data: bytes) -> list[dict[str, str]]:
@@ -444,11 +438,7 @@ def read_csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(reader)
 
 
-def _untext(value: str) -> str:
-    """Undo _text: drop the apostrophe that neutralised a spreadsheet formula."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
-        return value[1:]
-    return value
+_untext = unneutralise
 
 
 def _decimal_fr(value: str) -> Decimal:

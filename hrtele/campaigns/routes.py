@@ -18,6 +18,7 @@ from flask import (
 from sqlalchemy import select
 
 from hrtele import clock
+from hrtele.agreements.routes import LIST as AGREEMENTS
 from hrtele.agreements.services import LIVE_STATUSES, list_agreements_stmt
 from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, require_hr
@@ -50,13 +51,30 @@ def _campaign_or_404(campaign_id: int) -> Campaign:
     return campaign
 
 
-def _filters() -> tuple[str, str]:
-    """(search term, status) of the agreements list, from the form or the query string."""
-    values = request.values
-    status = values.get("status", "")
-    if status not in LABELS["agreement_status"]:
-        status = ""
-    return values.get("q", "").strip()[:100], status
+def _filters() -> tuple[str, str, dict[str, str]]:
+    """(search term, status, other filters) of the agreements list, from the form or the
+    query string: the list's own filters (department, place, day, manager, dates), validated
+    by its ListSpec."""
+    state = AGREEMENTS.read(request.values)
+    extra = {name: raw for name, raw in state.raw.items() if name != "status"}
+    return state.term, state.raw.get("status", ""), extra
+
+
+def _filters_description(state) -> list[str]:
+    """French description of each filter of the agreements list in use."""
+    parts = []
+    for flt in AGREEMENTS.filters:
+        if flt.name in state.raw:
+            shown = dict(flt.options()).get(state.raw[flt.name], state.raw[flt.name])
+            parts.append(f"{flt.label.lower()} « {shown} »")
+    if state.term:
+        parts.append(f"recherche « {state.term} »")
+    return parts
+
+
+def _extra_labels(extra: dict[str, str]) -> list[str]:
+    """« service « Finances » »… for the filters the campaign form carries as hidden fields."""
+    return _filters_description(AGREEMENTS.read(extra))
 
 
 def _scope_ids(scope: str) -> tuple[list[int], str]:
@@ -70,15 +88,13 @@ def _scope_ids(scope: str) -> tuple[list[int], str]:
                                        Agreement.kind == "regular")
         ))
         return ids, "Changement de politique : accords en cours ou en préparation"
-    term, status = _filters()
-    stmt = list_agreements_stmt(term, status).with_only_columns(Agreement.id).order_by(None)
+    state = AGREEMENTS.read(request.values)
+    stmt = AGREEMENTS.apply(list_agreements_stmt(state.term), state)
+    stmt = stmt.with_only_columns(Agreement.id).order_by(None)
     ids = list(db.session.scalars(stmt.limit(services.MAX_ITEMS + 1)))
-    parts = []
-    if status:
-        parts.append(f"état « {LABELS['agreement_status'][status]} »")
-    if term:
-        parts.append(f"recherche « {term} »")
-    return ids, "Filtres de la liste des accords" + (f" : {', '.join(parts)}" if parts else " : tous")
+    parts = _filters_description(state)
+    return ids, ("Filtres de la liste des accords"
+                 + (f" : {', '.join(parts)}" if parts else " : tous"))[:200]
 
 
 @bp.route("/")
@@ -98,10 +114,11 @@ def create():
     if request.method == "GET":
         scope = request.args.get("scope", "filters")
         scope = scope if scope in ("filters", "policy") else "filters"
-        term, status = _filters()
+        term, status, extra = _filters()
         kind = request.args.get("kind", domain.AMENDMENT)
         return render_template(
-            "campaigns/new.html", scope=scope, term=term, status=status,
+            "campaigns/new.html", scope=scope, term=term, status=status, extra=extra,
+            extra_labels=_extra_labels(extra),
             kind=kind if kind in domain.KINDS else domain.AMENDMENT, kinds=domain.KINDS,
             statuses=LABELS["agreement_status"],
         )
@@ -118,10 +135,11 @@ def create():
     except BusinessRuleError as refused:
         db.session.rollback()
         flash(str(refused), "error")
-        term, status = _filters()
+        term, status, extra = _filters()
         return render_template(
             "campaigns/new.html", scope=scope if scope != "selection" else "filters",
-            term=term, status=status, kind=kind if kind in domain.KINDS else domain.AMENDMENT,
+            term=term, status=status, extra=extra, extra_labels=_extra_labels(extra),
+            kind=kind if kind in domain.KINDS else domain.AMENDMENT,
             kinds=domain.KINDS, statuses=LABELS["agreement_status"],
         ), 422
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))

@@ -406,3 +406,7 @@ def employee_panel(employee: Employee, limit: int = 10) -> dict[str, Any]:
         "scans": services.scans_for_documents(d.id for d in documents),
         "issuers": services.issuer_names(documents),
     }
+
+
+# The list of every document (its own module; registers on this blueprint).
+from hrtele.documents import list_routes  # noqa: E402,F401

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
+from hrtele import clock
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
 from hrtele.employees.forms import EmployeeForm
 from hrtele.employees.services import (
@@ -14,7 +16,6 @@ from hrtele.employees.services import (
     category_choices,
     create_employee,
     current_agreement_status,
-    department_choices,
     direct_reports,
     employee_agreements,
     employee_choices,
@@ -25,9 +26,16 @@ from hrtele.employees.services import (
     update_employee,
 )
 from hrtele.extensions import db
-from hrtele.models import Employee
+from hrtele.models import Category, Employee, Post
 from hrtele.web.inputs import int_arg
-from hrtele.web.pagination import paginate, search_term
+from hrtele.web.list_filters import (
+    date_range_filters,
+    department_filter,
+    manager_filter,
+    manager_name_of,
+)
+from hrtele.web.listing import Column, Filter, ListSpec
+from hrtele.web.pagination import paginate
 from hrtele.web.saving import Saved, save_form
 
 bp = Blueprint("employees", __name__, url_prefix="/salaries")
@@ -76,26 +84,81 @@ def _save(form: EmployeeForm, action, success) -> Saved[Employee] | None:
         return None
 
 
+def _category_label():
+    return select(Category.label).where(Category.id == Employee.category_id).scalar_subquery()
+
+
+def _post_of(column):
+    return select(column).where(Post.id == Employee.post_id).scalar_subquery()
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    return [(str(cid), text) for cid, text in category_choices()[1:]]
+
+
+LIST = ListSpec(
+    name="salaries",
+    title="Salariés",
+    endpoint="employees.index",
+    export_endpoint="employees.export",
+    columns=(
+        Column("number", "Matricule", Employee.personnel_number, lambda e: e.personnel_number),
+        Column("name", "Nom", (Employee.last_name, Employee.first_name),
+               lambda e: f"{e.last_name.upper()} {e.first_name}"),
+        Column("email", "Adresse électronique", Employee.email, lambda e: e.email, shown=False),
+        Column("post", "Poste", _post_of(Post.title), lambda e: e.post.title if e.post else ""),
+        Column("department", "Service", _post_of(Post.department),
+               lambda e: e.post.department if e.post else ""),
+        Column("category", "Catégorie", _category_label(),
+               lambda e: e.category.label if e.category else ""),
+        Column("manager", "Manager", manager_name_of(Employee.id),
+               lambda e: e.manager.full_name if e.manager else "", shown=False),
+        Column("hired", "Date d'embauche", Employee.hire_date, lambda e: e.hire_date,
+               shown=False),
+        Column("active", "Présent", Employee.is_active, lambda e: e.is_active, shown=False),
+        Column("telework", "Télétravail", None, None),
+    ),
+    filters=(
+        department_filter(Employee.id),
+        Filter("category", "Catégorie", lambda stmt, v: stmt.where(Employee.category_id == int(v)),
+               choices=_category_choices, all_label="Toutes"),
+        Filter("active", "Effectifs", lambda stmt, v: stmt.where(Employee.is_active.is_(v == "1")),
+               choices=lambda: [("1", "Présents"), ("0", "Sortis des effectifs")]),
+        manager_filter(Employee.id),
+        *date_range_filters(Employee.hire_date, "Embauche"),
+    ),
+    default_sort="name",
+    tiebreak=Employee.id,
+)
+
+
+def _listed():
+    """(state, statement) of the employees list from the query string."""
+    state = LIST.read(request.args)
+    return state, LIST.apply(list_employees_stmt(state.term), state)
+
+
 @bp.route("/")
 def index():
-    """List employees with search, filters (department, category, active) and pagination."""
-    department = request.args.get("department", "")[:200]
-    category_id = _int_arg("category")
-    active = request.args.get("active", "")
-    active = active if active in ("0", "1") else ""
-    page = paginate(list_employees_stmt(search_term(), department, category_id, active))
+    """List employees: sortable columns, filters (department, category, presence, manager,
+    hire dates) and search, kept in the URL; SQL pagination."""
+    state, stmt = _listed()
+    page = paginate(stmt)
     ids = [e.id for e in page.items]
     return render_template(
         "employees/index.html",
         page=page,
+        listing=state,
         statuses=current_agreement_status(ids),
         pending=pending_request_counts(ids),
-        departments=department_choices(),
-        categories=category_choices()[1:],
-        department=department,
-        category_id=category_id,
-        active=active,
     )
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The filtered and sorted list as a French CSV or an XLSX workbook."""
+    state, stmt = _listed()
+    return LIST.export(stmt, fmt, clock.today(), state)
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])

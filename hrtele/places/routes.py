@@ -6,15 +6,19 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
 
+from hrtele import clock
 from hrtele.auth.access import current_actor, get_visible_or_404, require_hr
 from hrtele.domain.terms import PLACE_KINDS
 from hrtele.employees.services import employee_choices
 from hrtele.extensions import db
-from hrtele.models import Place, TeleworkRequest
+from hrtele.models import Employee, Place, TeleworkRequest
 from hrtele.places.forms import PlaceForm
 from hrtele.places.services import FIELDS, create_place, list_places_stmt, update_place
 from hrtele.web.inputs import int_arg
-from hrtele.web.pagination import paginate, search_term
+from hrtele.web.labels import LABELS
+from hrtele.web.list_filters import choice_filter, department_filter
+from hrtele.web.listing import Column, ListSpec
+from hrtele.web.pagination import paginate
 from hrtele.web.saving import save_form
 
 bp = Blueprint("places", __name__, url_prefix="/lieux")
@@ -33,13 +37,57 @@ def _data(form: PlaceForm) -> dict:
     return {name: getattr(form, name).data for name in FIELDS}
 
 
+def _employee_name():
+    return (select(Employee.last_name + " " + Employee.first_name)
+            .where(Employee.id == Place.employee_id).scalar_subquery())
+
+
+LIST = ListSpec(
+    name="lieux",
+    title="Lieux de télétravail",
+    endpoint="places.index",
+    export_endpoint="places.export",
+    columns=(
+        Column("name", "Nom", Place.name, lambda p: p.name),
+        Column("kind", "Type", (Place.kind, Place.third_place_type),
+               lambda p: LABELS["place_kind"].get(p.kind, p.kind) + (
+                   f" — {LABELS['third_place_type'].get(p.third_place_type, '')}"
+                   if p.third_place_type else "")),
+        Column("address", "Adresse", Place.address, lambda p: p.address),
+        Column("employee", "Salarié", _employee_name(),
+               lambda p: p.employee.full_name if p.employee else ""),
+        Column("capacity", "Capacité", Place.capacity, lambda p: p.capacity, numeric=True),
+    ),
+    filters=(
+        choice_filter("kind", "Type", Place.kind, {k: LABELS["place_kind"][k] for k in PLACE_KINDS}),
+        choice_filter("third_place_type", "Type de tiers-lieu", Place.third_place_type,
+                      {k: v for k, v in LABELS["third_place_type"].items() if k}),
+        department_filter(Place.employee_id),
+    ),
+    default_sort="kind",
+    tiebreak=Place.id,
+)
+
+
+def _listed():
+    """(state, statement) of the places list from the query string."""
+    state = LIST.read(request.args)
+    return state, LIST.apply(list_places_stmt(state.term), state)
+
+
 @bp.route("/")
 def index():
-    """List places with search, kind filter and pagination."""
-    kind = request.args.get("kind", "")
-    kind = kind if kind in PLACE_KINDS else ""
-    page = paginate(list_places_stmt(search_term(), kind))
-    return render_template("places/index.html", page=page, kind=kind)
+    """List places: sortable columns, filters (kind, type, department of the employee) and
+    search, kept in the URL; SQL pagination."""
+    state, stmt = _listed()
+    return render_template("places/index.html", page=paginate(stmt), listing=state)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The filtered and sorted list as a French CSV or an XLSX workbook."""
+    state, stmt = _listed()
+    return LIST.export(stmt, fmt, clock.today(), state)
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
 from werkzeug.routing import BuildError
 
 from hrtele import clock
@@ -16,7 +18,7 @@ from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import BusinessRuleError
 from hrtele.employees.services import employee_choices
 from hrtele.extensions import db
-from hrtele.models import Employee, TeleworkRequest, User
+from hrtele.models import Employee, Post, TeleworkRequest, User
 from hrtele.places.services import place_choices, place_names
 from hrtele.requests.forms import DecisionForm, RefuseForm, RequestForm
 from hrtele.requests.services import (
@@ -32,8 +34,21 @@ from hrtele.requests.services import (
     update_request,
     withdraw_request,
 )
+from hrtele.web.filters import schedule_fr
 from hrtele.web.forms import show_violations
 from hrtele.web.inputs import int_arg, int_form
+from hrtele.web.labels import LABELS
+from hrtele.web.list_filters import (
+    choice_filter,
+    date_range_filters,
+    day_filter,
+    department_filter,
+    department_of,
+    manager_filter,
+    manager_name_of,
+    place_filter,
+)
+from hrtele.web.listing import Column, ListSpec
 from hrtele.web.pagination import paginate, search_term
 
 bp = Blueprint("requests", __name__, url_prefix="/demandes")
@@ -95,16 +110,83 @@ def _submitted_employee_id() -> int | None:
 # --------------------------------------------------------------------------------------------
 
 
+def _post_title():
+    staff = aliased(Employee)
+    return (select(Post.title).join(staff, staff.post_id == Post.id)
+            .where(staff.id == TeleworkRequest.employee_id).scalar_subquery())
+
+
+LIST = ListSpec(
+    name="demandes",
+    title="Demandes de télétravail",
+    endpoint="requests.index",
+    export_endpoint="requests.export",
+    columns=(
+        Column("date", "Date de la demande", TeleworkRequest.request_date,
+               lambda r: r.request_date),
+        Column("employee", "Salarié", (Employee.last_name, Employee.first_name),
+               lambda r: r.employee.full_name),
+        Column("number", "Matricule", Employee.personnel_number,
+               lambda r: r.employee.personnel_number, shown=False),
+        Column("post", "Poste", _post_title(),
+               lambda r: r.employee.post.title if r.employee.post else ""),
+        Column("department", "Service", department_of(TeleworkRequest.employee_id),
+               lambda r: r.employee.post.department if r.employee.post else "", shown=False),
+        Column("manager", "Manager", manager_name_of(TeleworkRequest.employee_id),
+               lambda r: r.employee.manager.full_name if r.employee.manager else "",
+               shown=False),
+        Column("days", "Jours / semaine", TeleworkRequest.wished_days, lambda r: r.wished_days,
+               numeric=True),
+        Column("schedule", "Rythme souhaité", None, schedule_fr, shown=False),
+        Column("initiative", "Initiative", TeleworkRequest.initiative,
+               lambda r: LABELS["initiative"].get(r.initiative, r.initiative)),
+        Column("status", "Statut", TeleworkRequest.status,
+               lambda r: LABELS["request_status"].get(r.status, r.status)),
+        Column("decision", "Date de la décision", TeleworkRequest.decision_date,
+               lambda r: r.decision_date, shown=False),
+        Column("waited", "Délai (jours)", None, lambda r: days_waited(r, clock.today()),
+               numeric=True),
+    ),
+    filters=(
+        choice_filter("status", "Statut", TeleworkRequest.status,
+                      {s: LABELS["request_status"][s] for s in REQUEST_STATUSES},
+                      all_label="Tous"),
+        department_filter(TeleworkRequest.employee_id),
+        place_filter(TeleworkRequest.place_id, TeleworkRequest.second_place_id),
+        day_filter(TeleworkRequest.wished_pattern),
+        manager_filter(TeleworkRequest.employee_id),
+        *date_range_filters(TeleworkRequest.request_date, "Demande"),
+    ),
+    default_sort="date",
+    default_desc=True,
+    tiebreak=TeleworkRequest.id,
+)
+
+
+def _listed():
+    """(state, statement) of the requests list from the query string."""
+    state = LIST.read(request.args)
+    if not request.args.get("sort") and state.values.get("status") == "pending":
+        state.descending = False  # pending requests: the oldest (closest to its deadline) first
+    return state, LIST.apply(list_requests_stmt(state.term), state)
+
+
 @bp.route("/")
 def index():
-    """List requests, filtered by status (?status=pending|accepted|refused|withdrawn) and search."""
-    status = request.args.get("status", "")
-    status = status if status in REQUEST_STATUSES else ""
-    page = paginate(list_requests_stmt(search_term(), status))
+    """List requests: sortable columns, filters (status, department, place, day, manager,
+    dates) and search, kept in the URL; SQL pagination."""
+    state, stmt = _listed()
     return render_template(
-        "requests/index.html", page=page, status=status, statuses=REQUEST_STATUSES,
+        "requests/index.html", page=paginate(stmt), listing=state,
         days_waited=days_waited, today=clock.today(),
     )
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The filtered and sorted list as a French CSV or an XLSX workbook."""
+    state, stmt = _listed()
+    return LIST.export(stmt, fmt, clock.today(), state)
 
 
 # --------------------------------------------------------------------------------------------

@@ -87,3 +87,33 @@
   }
   window.setTimeout(poll, 1000);
 }());
+
+// Lists with selectable rows: a « select all on the page » checkbox ticks or clears every
+// row checkbox of its form, and shows « mixed » while only some are ticked.
+(function () {
+  "use strict";
+  var toggles = document.querySelectorAll("input[data-select-all]");
+  Array.prototype.forEach.call(toggles, function (toggle) {
+    var form = toggle.form || toggle.closest("form");
+    if (!form) { return; }
+    var name = toggle.getAttribute("data-select-all");
+    function boxes() {
+      return Array.prototype.filter.call(form.elements, function (el) {
+        return el.type === "checkbox" && el.name === name;
+      });
+    }
+    function sync() {
+      var all = boxes();
+      var ticked = all.filter(function (el) { return el.checked; }).length;
+      toggle.checked = all.length > 0 && ticked === all.length;
+      toggle.indeterminate = ticked > 0 && ticked < all.length;
+    }
+    toggle.addEventListener("change", function () {
+      boxes().forEach(function (el) { el.checked = toggle.checked; });
+      toggle.indeterminate = false;
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target !== toggle && event.target.name === name) { sync(); }
+    });
+  });
+})();

@@ -26,6 +26,7 @@ NAV_HR = (
     ("employees.index", "Salariés"),
     ("posts.index", "Postes"),
     ("places.index", "Lieux"),
+    ("documents.index", "Documents"),
     ("allowances.index", "Indemnités"),
     ("observatory.index", "Observatoire"),
     ("imports.index", "Import SIRH"),

@@ -112,6 +112,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "object_type": {
         "users": "Compte",
+        "list": "Liste (export)",
         "employees": "Salarié",
         "posts": "Poste",
         "places": "Lieu de télétravail",

@@ -88,6 +88,7 @@ def _employee(s, who):
 
 
 PERIOD = {"year": 2026, "month": 10}
+_EXPORT = {"fmt": "csv"}  # list exports (issue 13): CSV or XLSX of the filtered list
 
 RULES: dict[str, Rule] = {
     # --- log-in, account, invitation (auth) -------------------------------------------------
@@ -104,6 +105,7 @@ RULES: dict[str, Rule] = {
     "home.index": Rule("login", ok=(200, 302)),
     # --- audit trail and accounts -----------------------------------------------------------
     "audit.index": Rule("hr"),
+    "audit.export": Rule("hr", ids=lambda s, who: _EXPORT),
     "users.index": Rule("admin"),
     "users.create": Rule("admin"),
     "users.show": Rule("admin", ids=_user),
@@ -123,18 +125,22 @@ RULES: dict[str, Rule] = {
     "users.withdraw_signing": Rule("admin", ids=_user),
     # --- HR areas ------------------------------------------------------------------------------
     "posts.index": Rule("hr"),
+    "posts.export": Rule("hr", ids=lambda s, who: _EXPORT),
     "posts.create": Rule("hr"),
     "posts.show": Rule("hr", ids=lambda s, who: {"post_id": s.post()}),
     "posts.edit": Rule("hr", ids=lambda s, who: {"post_id": s.post()}),
     "employees.index": Rule("hr"),
+    "employees.export": Rule("hr", ids=lambda s, who: _EXPORT),
     "employees.create": Rule("hr"),
     "employees.show": Rule("hr", ids=_employee),
     "employees.edit": Rule("hr", ids=_employee),
     "places.index": Rule("hr"),
+    "places.export": Rule("hr", ids=lambda s, who: _EXPORT),
     "places.create": Rule("hr"),
     "places.show": Rule("hr", ids=lambda s, who: {"place_id": s.place(who)}),
     "places.edit": Rule("hr", ids=lambda s, who: {"place_id": s.place(who)}),
     "requests.index": Rule("hr"),
+    "requests.export": Rule("hr", ids=lambda s, who: _EXPORT),
     "requests.create": Rule("hr"),
     "requests.show": Rule("hr", ids=lambda s, who: {"request_id": s.request(who)}),
     "requests.edit": Rule("hr", ids=lambda s, who: {"request_id": s.request(who)}),
@@ -142,6 +148,7 @@ RULES: dict[str, Rule] = {
     "requests.refuse": Rule("hr", ids=lambda s, who: {"request_id": s.request(who)}),
     "requests.withdraw": Rule("hr", ids=lambda s, who: {"request_id": s.request(who)}),
     "agreements.index": Rule("hr"),
+    "agreements.export": Rule("hr", ids=lambda s, who: _EXPORT),
     "agreements.create": Rule("hr"),
     "agreements.show": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
     "agreements.edit": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
@@ -194,6 +201,8 @@ RULES: dict[str, Rule] = {
     "documents.download_scan": Rule("employee_own", staff=True,
                                     ids=lambda s, who: {"scan_id": s.scan(who)}),
     "documents.history": Rule("hr", ids=_employee),
+    "documents.index": Rule("hr"),
+    "documents.export": Rule("hr", ids=lambda s, who: {"fmt": "xlsx"}),
     "documents.upload_scan": Rule("hr", ids=lambda s, who: {"document_id": s.document(who)}),
     "documents.preview_amendment": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
     # 422 = allowed, but a draft agreement / pending request has no notice / refusal to preview.
