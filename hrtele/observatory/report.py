@@ -53,7 +53,7 @@ def charts(obs: Observatory) -> dict[str, Markup]:
             "figurent dans le tableau voisin.", requests),
         "refusals": bar_chart(
             "graphique-refus", CHART_TITLES["refusals"],
-            "Nombre de demandes refusées pour chaque motif (dix motifs les plus fréquents).",
+            "Nombre de demandes refusées pour chaque motif du catalogue des motifs de refus.",
             obs.refusal_reasons),
         "days": bar_chart(
             "graphique-jours", CHART_TITLES["days"],
