@@ -82,11 +82,12 @@ class DecisionForm(FlaskForm):
 class RefuseForm(DecisionForm):
     """Refusal: date, a reason of the catalogue and a free precision (both in the letter).
 
-    The reason choices are filled by the route (hrtele.refusals.services.reason_choices).
+    The reason choices are filled by the route (hrtele.refusals.services.reason_choices); an
+    unknown or deactivated id is refused by the service, beside the select.
     """
 
     reason_id = SelectField(
-        _l("Motif du refus"), coerce=coerce_id, validate_choice=True,
+        _l("Motif du refus"), coerce=coerce_id, validate_choice=False,
         validators=[DataRequired(_l("Choisissez le motif du refus."))],
     )
     refusal_reason = TextAreaField(
