@@ -8,7 +8,8 @@ from decimal import Decimal
 from flask import Flask
 from markupsafe import Markup, escape
 
-from hrtele.web.labels import LABELS
+from hrtele.audit.fields import actor_label as audit_actor_label
+from hrtele.web.labels import LABELS, place_label
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -102,6 +103,9 @@ def register(app: Flask) -> None:
         euros=euros,
         label=label,
         nl2br=nl2br,
+        audit_actor=audit_actor_label,
+        # {{ place|place_label }}: « Domicile », « Tiers-lieu — La Ruche »
+        place_label=lambda place: place_label(place.kind, place.name) if place else "",
         schedule_fr=schedule_fr,
         tone=tone,
     )

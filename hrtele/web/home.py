@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from sqlalchemy import func, select
 
 from hrtele import clock
@@ -35,6 +35,13 @@ def home_figures(today, todo_totals: dict[str, int]) -> dict[str, int]:
         "pending_requests": todo_totals.get("demandes", 0),
         "to_issue": todo_totals.get("avenants-a-emettre", 0),
     }
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The SVG icon, where browsers look for it on their own (no 404 in the logs)."""
+    return send_from_directory(current_app.static_folder, "favicon.svg",
+                               mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.route("/")

@@ -2,7 +2,13 @@
 
 import pytest
 
-from hrtele.domain.refusals import DEFAULT_REASONS, OTHER, check_label, missing_detail, refusal_wording
+from hrtele.domain.refusals import (
+    DEFAULT_REASONS,
+    OTHER,
+    check_label,
+    missing_detail,
+    refusal_wording,
+)
 
 
 def test_seeded_catalogue_is_french_and_has_other():

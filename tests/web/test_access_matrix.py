@@ -113,6 +113,7 @@ RULES: dict[str, Rule] = {
     "auth.enrol_second_factor": Rule("public", ok=(200, 302)),
     "auth.regenerate_recovery_codes": Rule("login"),
     "home.index": Rule("login", ok=(200, 302)),
+    "home.favicon": Rule("public"),
     # --- audit trail and accounts -----------------------------------------------------------
     "audit.index": Rule("hr"),
     "users.index": Rule("admin"),
