@@ -94,8 +94,22 @@ def tone(state: str | None) -> str:
     return state_tone(state or "")
 
 
+def plural_fr(singular: str, plural: str, n: int | float | Decimal | None, **variables) -> str:
+    """Flask-Babel ngettext with the French rule: singular below 2 (« 0 jour », « 1,5 jour »).
+
+    Without a French catalogue, ngettext would apply the English rule (only 1 is singular);
+    ``%(num)s`` is the count in French notation.
+    """
+    from flask_babel import ngettext
+
+    count = n if n is not None else 0
+    variables.setdefault("num", number_fr(count))
+    return ngettext(singular, plural, 1 if abs(count) < 2 else 2, **variables)
+
+
 def register(app: Flask) -> None:
     """Install the filters on the app's Jinja environment."""
+    app.jinja_env.globals["plural_fr"] = plural_fr
     app.jinja_env.filters.update(
         date_fr=date_fr,
         datetime_fr=datetime_fr,

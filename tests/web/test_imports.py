@@ -39,8 +39,8 @@ def test_thousand_employees_preview_apply_rerun(app, hr_client):
     text = page_text(preview)
     assert preview.status_code == 200
     assert "UTF-8 avec BOM" in text and "« ; »" in text
-    assert "Appliquer : 1000 création(s) et 0 mise(s) à jour" in text
-    assert "… et 500 autre(s) ligne(s) non affichée(s)." in text
+    assert "Appliquer : 1\u202f000 créations et 0 mise à jour" in text
+    assert "… et 500 autres lignes non affichées." in text
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Employee.id))) == 0
 

@@ -28,7 +28,7 @@ def test_page_shows_every_figure_with_accessible_charts(app, hr_client, monkeypa
         "3 / 4</span> postes télétravaillables (75\u00a0%)",
         "volontaires (au moins une demande)",
         "télétravailleurs actifs (50\u00a0%",
-        "1,5</span> jour(s) de télétravail par semaine en moyenne",
+        "1,5</span> jour de télétravail par semaine en moyenne",
         "45,00\u00a0€</span> budget des indemnités en novembre 2026",
         "540,00\u00a0€</span> projection annuelle",
         "600 km</span> de trajets évités en novembre 2026",
