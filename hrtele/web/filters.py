@@ -95,16 +95,17 @@ def tone(state: str | None) -> str:
 
 
 def plural_fr(singular: str, plural: str, n: int | float | Decimal | None, **variables) -> str:
-    """Flask-Babel ngettext with the French rule: singular below 2 (« 0 jour », « 1,5 jour »).
+    """ngettext (Flask-Babel's catalogue) with the French rule: singular below 2 (« 1,5 jour »).
 
     Without a French catalogue, ngettext would apply the English rule (only 1 is singular);
     ``%(num)s`` is the count in French notation.
     """
-    from flask_babel import ngettext
+    from flask_babel import get_translations
 
     count = n if n is not None else 0
+    text = get_translations().ngettext(singular, plural, 1 if abs(count) < 2 else 2)
     variables.setdefault("num", number_fr(count))
-    return ngettext(singular, plural, 1 if abs(count) < 2 else 2, **variables)
+    return text % variables
 
 
 def register(app: Flask) -> None:
