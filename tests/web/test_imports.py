@@ -61,7 +61,7 @@ def test_thousand_employees_preview_apply_rerun(app, hr_client):
     assert "Rien à enregistrer" in text
     assert '<span class="fig">0</span> à créer' in text
     assert '<span class="fig">0</span> à mettre à jour' in text
-    assert '<span class="fig">1000</span> inchangée(s)' in text
+    assert '<span class="fig">1000</span> inchangées' in text
 
 
 def test_preview_lists_rejects_with_reasons_and_apply_checks_the_hash(app, hr_client):

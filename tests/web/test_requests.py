@@ -88,7 +88,7 @@ def test_record_request_with_valid_data(app, hr_client, hr_user, employee_id):
         assert entry.action == "create" and entry.actor_id == hr_user
     page = page_text(hr_client.get(response.headers["Location"]))
     assert "En attente" in page and "lundi (journée), jeudi (journée)" in page
-    assert "En attente depuis" in page and "20 jour(s)" in page
+    assert "En attente depuis" in page and "20 jours" in page
 
 
 def test_form_shows_grid_with_labels_and_preselects_employee(app, hr_client, employee_id):
@@ -336,7 +336,7 @@ def test_accept_request(app, hr_client, hr_user, pending):
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "transition"))
         assert entry.object_id == request_id and '"event": "accept"' in entry.changes_json
     page = page_text(hr_client.get(f"/demandes/{request_id}"))
-    assert "Acceptée" in page and "Délai de réponse" in page and "18 jour(s)" in page
+    assert "Acceptée" in page and "Délai de réponse" in page and "18 jours" in page
     assert "Accepter la demande" not in page  # no decision buttons once decided
 
 
