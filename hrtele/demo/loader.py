@@ -37,13 +37,13 @@ from hrtele.domain.notice import (
     end_terms,
 )
 from hrtele.domain.notice import earliest_end as effective_end_date
-from hrtele.domain.refusals import OTHER
 from hrtele.domain.pattern import (
     EMPTY_PATTERN,
     SLOTS_PER_WEEK,
     STANDARD_WORKING_WEEK,
     describe_pattern,
 )
+from hrtele.domain.refusals import OTHER
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import (
