@@ -102,7 +102,10 @@ def plural_fr(singular: str, plural: str, n: int | float | Decimal | None, **var
     """
     from flask_babel import get_translations
 
-    count = n if n is not None else 0
+    try:  # counts may come as text from a stored snapshot ("2", "1.5")
+        count = Decimal(str(n if n is not None else 0))
+    except ArithmeticError:
+        return plural % {"num": n, **variables}
     text = get_translations().ngettext(singular, plural, 1 if abs(count) < 2 else 2)
     variables.setdefault("num", number_fr(count))
     return text % variables

@@ -277,3 +277,26 @@ def test_trend_matches_a_day_by_day_computation(app, db_session):
         assert abs(float(figures.co2_kg) - co2) <= 0.051, label
         assert abs(float(figures.budget) - budget) <= 0.006, label
     assert any(f.teleworkers for f in obs.trend)
+
+
+def test_refusals_grouped_by_catalogue_reason_screen_and_edition_agree(db_session):
+    from datetime import datetime
+
+    from hrtele.observatory.report import pdf_context
+    from hrtele.observatory.services import refusals_by_reason
+    from hrtele.refusals.services import create_reason, list_reasons
+
+    codes = {r.code: r.id for r in list_reasons()}
+    added = create_reason("Activité exigeant la présence", None)
+    for reason_id, n in ((codes["seniority"], 3), (added.id, 2), (codes["other"], 2), (None, 1)):
+        for i in range(n):
+            make_request(status="refused", refusal_reason_id=reason_id,
+                         refusal_reason=f"précision {i}")  # free texts never split a group
+    make_request(status="pending")
+    expected = [("Ancienneté insuffisante", 3), ("Autre motif", 2),
+                ("Activité exigeant la présence", 2), ("Motif non catalogué", 1)]
+    assert refusals_by_reason() == expected  # ties: catalogue order, uncatalogued last
+    obs = compute_observatory(TODAY)
+    assert obs.refusal_reasons == expected
+    context = pdf_context(obs, "Employeur", datetime(2026, 11, 28, 10, 0))
+    assert context["refusals"] == [(label, str(n)) for label, n in expected]

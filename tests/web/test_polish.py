@@ -98,6 +98,7 @@ def test_place_label(kind, name, expected):
 
 @pytest.mark.parametrize(("n", "expected"), [
     (0, "0 jour"), (1, "1 jour"), (1.5, "1,5 jour"), (2, "2 jours"), (12, "12 jours"),
+    ("2.5", "2,5 jours"), ("1", "1 jour"), (None, "0 jour"), ("n/a", "n/a jours"),
 ])
 def test_plural_fr(app, n, expected):
     with app.test_request_context():
