@@ -77,6 +77,9 @@ def test_issued_bytes_are_kept_and_pdfa_identification_survives(files):
     assert intents[0]["/S"] == "/GTS_PDFA1" and "/DestOutputProfile" in intents[0]
     xmp = _xmp(reader)
     assert xmp[f"{PDFAID}part"] == "3" and xmp[f"{PDFAID}conformance"] == "A"
+    # The tags survive the signature (incremental update): structure, marking, language.
+    assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "fr"
     info = reader.trailer["/Info"]
     assert info["/Producer"] == xmp[f"{PDF_NS}Producer"]
     assert "/NeedAppearances" not in root["/AcroForm"] or not root["/AcroForm"]["/NeedAppearances"]
