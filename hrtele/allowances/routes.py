@@ -41,7 +41,7 @@ from hrtele.extensions import db
 from hrtele.integrity import verified
 from hrtele.models import Policy, UrssafCeiling
 from hrtele.web.errors import FrenchHTTPError
-from hrtele.web.filters import euros, number_fr
+from hrtele.web.filters import euros, number_fr, plural_fr
 from hrtele.web.forms import EmptyForm
 from hrtele.web.pagination import Page, requested_page
 
@@ -222,8 +222,9 @@ def close(year: int, month: int):
         existing = get_export(year, month)
         return _month_view(year, month, error=str(exc), status=409 if existing else 422)
     flash(
-        f"Mois de {month_label(year, month)} clôturé : export de {export.row_count} ligne(s) "
-        "enregistré ; il sera téléchargé à l'identique.",
+        f"Mois de {month_label(year, month)} clôturé : export de "
+        + plural_fr("%(num)s ligne", "%(num)s lignes", export.row_count)
+        + " enregistré ; il sera téléchargé à l'identique.",
         "success",
     )
     return redirect(url_for("allowances.index", mois=f"{year:04d}-{month:02d}"))

@@ -80,7 +80,7 @@ def test_preview_lists_rejects_with_reasons_and_apply_checks_the_hash(app, hr_cl
     assert bad_form.status_code == 422
     ok = hr_client.post(f"/import/lots/{batch_id}/appliquer", data={"sha256": _sha(preview)})
     assert ok.status_code == 302
-    assert "1 création(s)" in page_text(hr_client.get("/import/"))
+    assert "1 création, 0 mise à jour" in page_text(hr_client.get("/import/"))
 
 
 def test_upload_errors_access_and_template(app, hr_client, client):
