@@ -52,7 +52,8 @@ class TeleworkRequest(Base, TimestampMixin, VersionedMixin):
     employee: Mapped[Employee] = relationship()
     place: Mapped[Place | None] = relationship(foreign_keys=[place_id])
     second_place: Mapped[Place | None] = relationship(foreign_keys=[second_place_id])
-    catalogue_reason: Mapped[RefusalReason | None] = relationship()
+    # Joined: lists show the label without one query per row (many-to-one, tiny table).
+    catalogue_reason: Mapped[RefusalReason | None] = relationship(lazy="joined")
 
     @property
     def refusal_reason_label(self) -> str | None:
