@@ -42,6 +42,7 @@ BLUEPRINT_MODULES = (
     "hrtele.campaigns.routes",
     "hrtele.integrations.routes",
     "hrtele.signatures.routes",
+    "hrtele.refusals.routes",
 )
 
 if TYPE_CHECKING:  # Flask stays out of sys.modules for the pure domain package

@@ -159,11 +159,16 @@ def _truncate_pg(app) -> None:
 
 
 def _reload_reference_data(conn) -> None:
-    """What the migrations load (URSSAF ceilings), as in a freshly migrated database."""
+    """What the migrations load (URSSAF ceilings, refusal reasons), as freshly migrated."""
     from hrtele.allowances.ceilings import reference_rows
-    from hrtele.models import UrssafCeiling
+    from hrtele.domain.refusals import DEFAULT_REASONS
+    from hrtele.models import RefusalReason, UrssafCeiling
 
     conn.execute(UrssafCeiling.__table__.insert(), reference_rows())
+    conn.execute(RefusalReason.__table__.insert(), [
+        {"code": code, "label": label, "is_active": True, "position": (i + 1) * 10, "version": 1}
+        for i, (code, label) in enumerate(DEFAULT_REASONS)
+    ])
 
 
 @pytest.fixture(params=BACKENDS)

@@ -57,7 +57,7 @@ from hrtele.models import (
     TeleworkRequest,
     User,
 )
-from hrtele.web.labels import LABELS
+from hrtele.web.labels import LABELS, place_label
 from hrtele.web.pagination import like_pattern
 
 LABEL = "Cet accord"
@@ -186,8 +186,7 @@ def place_choices(employee: Employee | None) -> list[tuple[int, str]]:
     if employee is not None:
         condition = or_(condition, and_(Place.kind == "home", Place.employee_id == employee.id))
     rows = db.session.scalars(select(Place).where(condition).order_by(Place.kind, Place.name))
-    kinds = LABELS["place_kind"]
-    return [(0, "—")] + [(p.id, f"{kinds.get(p.kind, p.kind)} — {p.name}") for p in rows]
+    return [(0, "—")] + [(p.id, place_label(p.kind, p.name)) for p in rows]
 
 
 def current_violations(agreement: Agreement, today: date) -> list[Violation] | None:

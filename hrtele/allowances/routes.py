@@ -27,6 +27,7 @@ from hrtele.allowances.services import (
     csv_bytes,
     csv_filename,
     get_export,
+    month_in_range,
     month_label,
     parse_month,
     read_csv_rows,
@@ -40,7 +41,7 @@ from hrtele.extensions import db
 from hrtele.integrity import verified
 from hrtele.models import Policy, UrssafCeiling
 from hrtele.web.errors import FrenchHTTPError
-from hrtele.web.filters import euros, number_fr
+from hrtele.web.filters import euros, number_fr, plural_fr
 from hrtele.web.forms import EmptyForm
 from hrtele.web.pagination import Page, requested_page
 
@@ -155,8 +156,9 @@ def _month_view(year: int, month: int, error: str | None = None, status: int = 2
         ceilings_count=len(ceilings),
         close_form=EmptyForm(),
         error=error,
-        prev_key=f"{prev_y:04d}-{prev_m:02d}",
-        next_key=f"{next_y:04d}-{next_m:02d}",
+        # No link past the accepted months: the edge shows no arrow rather than leading to a 400.
+        prev_key=f"{prev_y:04d}-{prev_m:02d}" if month_in_range(prev_y, prev_m) else None,
+        next_key=f"{next_y:04d}-{next_m:02d}" if month_in_range(next_y, next_m) else None,
         prev_label=month_label(prev_y, prev_m),
         next_label=month_label(next_y, next_m),
         stored=result,
@@ -220,8 +222,9 @@ def close(year: int, month: int):
         existing = get_export(year, month)
         return _month_view(year, month, error=str(exc), status=409 if existing else 422)
     flash(
-        f"Mois de {month_label(year, month)} clôturé : export de {export.row_count} ligne(s) "
-        "enregistré ; il sera téléchargé à l'identique.",
+        f"Mois de {month_label(year, month)} clôturé : export de "
+        + plural_fr("%(num)s ligne", "%(num)s lignes", export.row_count)
+        + " enregistré ; il sera téléchargé à l'identique.",
         "success",
     )
     return redirect(url_for("allowances.index", mois=f"{year:04d}-{month:02d}"))

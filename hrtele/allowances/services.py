@@ -123,6 +123,15 @@ def parse_month(text: str | None, today: date) -> tuple[int, int]:
     return year, month
 
 
+#: Months the allowance pages accept (parse_month's bounds).
+FIRST_MONTH, LAST_MONTH = (2000, 1), (2100, 12)
+
+
+def month_in_range(year: int, month: int) -> bool:
+    """Whether a month can be shown (navigation links stop at the edges instead of a 400)."""
+    return FIRST_MONTH <= (year, month) <= LAST_MONTH
+
+
 def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     """The month `delta` months away."""
     index = year * 12 + month - 1 + delta

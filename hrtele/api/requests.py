@@ -90,6 +90,7 @@ def request_view(req: TeleworkRequest) -> dict[str, Any]:
     data = {column.key: getattr(req, column.key) for column in TeleworkRequest.__table__.columns}
     data.update(
         employee=req.employee,
+        refusal_reason_label=req.refusal_reason_label,
         wished_half_days=telework_half_days(req.wished_pattern, req.place_id),
     )
     return data

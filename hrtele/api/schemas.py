@@ -127,7 +127,10 @@ class RequestSchema(TimestampsMixin, FrenchSchema):
     motive = Str()
     status = Str(metadata=_d("pending, accepted, refused ou withdrawn.",
                              enum=["pending", "accepted", "refused", "withdrawn"]))
-    refusal_reason = Str()
+    refusal_reason_id = Int(allow_none=True, metadata=_d(
+        "Motif du catalogue des motifs de refus (null : aucun, ou refus antérieur au catalogue)."))
+    refusal_reason_label = Str(allow_none=True, metadata=_d("Libellé de ce motif."))
+    refusal_reason = Str(metadata=_d("Précision libre du refus."))
     decision_date = Date(allow_none=True)
     version = Int()
 

@@ -13,6 +13,7 @@ from flask import has_request_context, request
 from sqlalchemy import Select, inspect, select
 
 from hrtele.audit.chain import mark_new
+from hrtele.audit.fields import SYSTEM_ACTOR, field_label
 from hrtele.extensions import db
 from hrtele.models import AuditEntry, User
 from hrtele.models.base import utcnow
@@ -60,7 +61,7 @@ def build_entry(
     entry = AuditEntry(
         at_dt=utcnow(),
         actor_id=actor.id if actor is not None else None,
-        actor_label=(actor.email if actor is not None else "anonyme")[:254],
+        actor_label=(actor.email if actor is not None else SYSTEM_ACTOR)[:254],
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -188,7 +189,7 @@ def distinct_values(column) -> list[str]:
 
 
 def describe_changes(changes_json: str) -> list[tuple[str, str]]:
-    """(field, "old → new" or value) pairs from an entry's JSON, for display."""
+    """(French field label, "old → new" or value) pairs from an entry's JSON, for display."""
     try:
         data = json.loads(changes_json or "{}")
     except ValueError:
@@ -201,7 +202,7 @@ def describe_changes(changes_json: str) -> list[tuple[str, str]]:
             text = f"{_text(value[0])} → {_text(value[1])}"
         else:
             text = _text(value)
-        out.append((str(key), text))
+        out.append((field_label(str(key)), text))
     return out
 
 

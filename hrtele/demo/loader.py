@@ -43,6 +43,7 @@ from hrtele.domain.pattern import (
     STANDARD_WORKING_WEEK,
     describe_pattern,
 )
+from hrtele.domain.refusals import OTHER
 from hrtele.editing import BusinessRuleError
 from hrtele.extensions import db
 from hrtele.models import (
@@ -59,6 +60,7 @@ from hrtele.models import (
     Policy,
     Post,
     PriorityInformation,
+    RefusalReason,
     TeleworkRequest,
     User,
 )
@@ -73,6 +75,9 @@ _HALF = Decimal("0.5")
 # Named people whose situation is fixed (the demo accounts); the others are drawn like anyone.
 _SCRIPTED = ("julie", "thomas", "sophie", "marc")
 _DAY = timedelta(days=1)
+# Demo refusal kinds (data.REFUSAL_REASONS) -> code of the seeded refusal catalogue.
+_CATALOGUE_CODES = {"ineligible": "post_not_eligible", "seniority": "seniority",
+                    "working_time": "working_time", "service": "service_organisation"}
 
 
 @dataclass(frozen=True)
@@ -1100,7 +1105,7 @@ class _Builder:
 
     def _request(self, person: _Person, status: str, *, days: Decimal, pattern: str,
                  place: Place | None, request_date: date, decision_date: date | None = None,
-                 refusal_reason: str = "") -> TeleworkRequest:
+                 refusal_reason: str = "", refusal_code: str | None = None) -> TeleworkRequest:
         rng = self.rng
         decided = status != "pending"  # a withdrawal is dated and recorded like a decision
         decider = rng.choice(self.hr_users) if decided else None
@@ -1114,6 +1119,9 @@ class _Builder:
             motive=rng.choice(data.REQUEST_MOTIVES),
             status=status,
             refusal_reason=refusal_reason,
+            refusal_reason_id=db.session.scalar(
+                select(RefusalReason.id).where(RefusalReason.code == refusal_code))
+            if refusal_code else None,
             decided_by_id=decider.id if decider else None,
             decided_dt=_at(decision_date, 11) if decided and decision_date else None,
             decision_date=decision_date if decided else None,
@@ -1124,7 +1132,8 @@ class _Builder:
     def _request_only(self, person: _Person, status: str, *, days: Decimal, pattern: str,
                       request_date: date, telecentre: bool = False,
                       decided_days_ago: int | None = None,
-                      refusal_reason: str = "") -> TeleworkRequest:
+                      refusal_reason: str = "",
+                      refusal_code: str | None = None) -> TeleworkRequest:
         place = (self.telecentres[person.town.telecentre] if telecentre and person.town.telecentre
                  else self._home(person))
         decision = None
@@ -1134,9 +1143,10 @@ class _Builder:
             decision = min(decision, self.today)
         return self._request(person, status, days=days, pattern=pattern, place=place,
                              request_date=request_date, decision_date=decision,
-                             refusal_reason=refusal_reason)
+                             refusal_reason=refusal_reason, refusal_code=refusal_code)
 
     def _refused(self, person: _Person, why: str) -> None:
+        """A refused request: the demo's reason as precision, its catalogue reason chosen."""
         employee = person.employee
         template = data.REFUSAL_REASONS[why]
         reason = template.format(
@@ -1149,7 +1159,8 @@ class _Builder:
             request_date = max(request_date, employee.hire_date + timedelta(days=15))
         self._request_only(person, "refused", days=Decimal("2"), pattern="11000000110000",
                            request_date=min(request_date, self.today - timedelta(days=2)),
-                           decided_days_ago=self.rng.randint(1, 15), refusal_reason=reason)
+                           decided_days_ago=self.rng.randint(1, 15), refusal_reason=reason,
+                           refusal_code=_CATALOGUE_CODES.get(why, OTHER))
 
     def _priority_informations(self) -> None:
         """Teleworkers told of vacant posts without telework (C. trav. L1222-10 3°, 2012)."""

@@ -33,6 +33,7 @@ from hrtele.domain.pattern import (
     place_codes_used,
 )
 from hrtele.domain.pattern import worked_days as domain_pattern_worked_days
+from hrtele.domain.refusals import refusal_wording
 from hrtele.domain.rules import min_onsite_days
 from hrtele.domain_adapters import employee_terms, employer_policy, policy_terms
 from hrtele.editing import BusinessRuleError
@@ -755,7 +756,8 @@ def _wished_days(req: TeleworkRequest) -> str:
     if has_fixed_days(pattern):
         from hrtele.places.services import place_names
 
-        text += f" ({describe_pattern(pattern, place_names(req.place, req.second_place))})"
+        # « , soit lundi (journée) … »: the days carry their own parentheses, so none around.
+        text += f", soit {describe_pattern(pattern, place_names(req.place, req.second_place))}"
     return text
 
 
@@ -775,7 +777,8 @@ def build_refusal(req: TeleworkRequest, *, issue_date: date) -> RefusalSnapshot:
         raise BusinessRuleError(
             "Seule une demande refusée donne lieu à une lettre de refus motivé."
         )
-    reason = _one_line(req.refusal_reason).rstrip(".")
+    label = req.catalogue_reason.label if req.catalogue_reason is not None else None
+    reason = refusal_wording(label, _one_line(req.refusal_reason))
     if not reason:
         raise BusinessRuleError(
             "Le motif du refus n'est pas renseigné : la lettre de refus doit être motivée."

@@ -1,4 +1,4 @@
-"""PDF rendering of the telework documents (WeasyPrint, PDF/A-3b, deterministic bytes).
+"""PDF rendering of the telework documents (WeasyPrint, tagged PDF/A-3a, deterministic bytes).
 
 WeasyPrint is imported once, with this module; the rendering state (one
 ``FontConfiguration``, one parsed print stylesheet, one Jinja environment) is built lazily
@@ -76,7 +76,10 @@ STATIC_DIR = _PACKAGE_DIR / "static"
 ALLOWED_ASSET_DIRS: tuple[Path, ...] = (TEMPLATE_DIR, STATIC_DIR)
 STYLESHEET = TEMPLATE_DIR / "print.css"
 
-PDF_VARIANT = "pdf/a-3b"
+#: PDF/A-3a: PDF/A-3 plus a tagged structure (StructTreeRoot, MarkInfo, /Lang) that screen
+#: readers follow. Issued documents keep the bytes they were issued with (older ones are
+#: PDF/A-3b, untagged); only documents issued from now on are tagged.
+PDF_VARIANT = "pdf/a-3a"
 GENERATOR = "hrtele"
 
 
@@ -379,7 +382,7 @@ def _write_pdf(
     uncompressed: bool,
     attachments: list[Any] | None = None,
 ) -> bytes:
-    """Lay out ``html_source`` and write it as PDF/A-3b (one render at a time, process-wide)."""
+    """Lay out ``html_source`` and write it as tagged PDF/A-3a (one render at a time)."""
     with _render_lock, warnings.catch_warnings():
         # WeasyPrint 70 opens its bundled sRGB profile for the PDF/A output intent and never
         # closes it; silence that one ResourceWarning so that "-W error" test runs stay green.
@@ -414,7 +417,7 @@ def render_pdf(
     uncompressed: bool = False,
     preview: bool = False,
 ) -> bytes:
-    """Render a document to PDF/A-3b bytes; the same snapshot always gives the same bytes.
+    """Render a document to tagged PDF/A-3a bytes; the same snapshot always gives the same bytes.
 
     ``preview`` prints an « Aperçu – document non émis » watermark on every page: for the
     unstored previews HR looks at before issuing.
@@ -490,12 +493,12 @@ def render_template_pdf(
     created: datetime | None = None,
     uncompressed: bool = False,
 ) -> bytes:
-    """Render any template of templates/pdf/ with a plain dict to PDF/A-3b bytes.
+    """Render any template of templates/pdf/ with a plain dict to tagged PDF/A-3a bytes.
 
     For reports that are not issued legal documents (e.g. the observatory edition): no
     snapshot class, no embedded JSON. Same pipeline as :func:`render_pdf`: the process-wide
     Jinja environment (autoescape, StrictUndefined, French typography on every value), the
-    deny-all :class:`BundledAssetFetcher`, the shared fonts and print stylesheet, PDF/A-3b.
+    deny-all :class:`BundledAssetFetcher`, the shared fonts and print stylesheet, tagged PDF/A-3a.
     ``context`` must hold plain values only (str, int, Decimal, lists/tuples/dicts of them,
     or ``Markup`` the caller built safely), never ORM objects or None. The template also
     receives ``title``, ``author``, ``subject``, ``created`` (W3C date-time) and

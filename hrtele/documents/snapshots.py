@@ -535,8 +535,9 @@ class RefusalSnapshot(_Document):
     employer: EmployerInfo
     employee: EmployeeInfo
     request_date: IsoDate
-    #: e.g. "2 jours par semaine (mardi et jeudi)".
+    #: e.g. "2 jours par semaine, soit mardi (journée), jeudi (matin)".
     wished_days: str
+    #: Catalogue label and free precision, e.g. "Organisation du service : accueil du public".
     refusal_reason: str
     #: Name and title of the person who took the decision.
     decided_by: str

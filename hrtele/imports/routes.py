@@ -38,6 +38,7 @@ from hrtele.imports.services import (
     display,
 )
 from hrtele.models import ImportBatch
+from hrtele.web.filters import plural_fr
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 bp.before_request(require_hr)
@@ -165,8 +166,14 @@ def apply(batch_id: int):
             409,
         )
     flash(
-        f"Import appliqué : {counts['create']} création(s), {counts['update']} mise(s) à jour, "
-        f"{counts['unchanged']} ligne(s) inchangée(s), {counts['reject']} ligne(s) rejetée(s).",
+        "Import appliqué : "
+        + ", ".join((
+            plural_fr("%(num)s création", "%(num)s créations", counts["create"]),
+            plural_fr("%(num)s mise à jour", "%(num)s mises à jour", counts["update"]),
+            plural_fr("%(num)s ligne inchangée", "%(num)s lignes inchangées",
+                      counts["unchanged"]),
+            plural_fr("%(num)s ligne rejetée", "%(num)s lignes rejetées", counts["reject"]),
+        )) + ".",
         "success",
     )
     return redirect(url_for("imports.preview", batch_id=batch_id))

@@ -23,6 +23,7 @@ from hrtele.models.payroll import PayrollExport, UrssafCeiling
 from hrtele.models.place import Place
 from hrtele.models.planning import CalendarFeed, DayChange, Team
 from hrtele.models.post import Post
+from hrtele.models.refusal_reason import RefusalReason
 from hrtele.models.request import TeleworkRequest
 from hrtele.models.security import RateLimitCounter, RecoveryCode, UserTotp
 from hrtele.models.signature import SignatureEvidence, SignatureRequest
@@ -58,6 +59,7 @@ __all__ = [
     "Place",
     "Policy",
     "Post",
+    "RefusalReason",
     "PriorityInformation",
     "RateLimitCounter",
     "RecoveryCode",

@@ -12,6 +12,7 @@ from hrtele.domain.pattern import EMPTY_PATTERN, SLOTS_PER_WEEK
 from hrtele.models.base import Base, TimestampMixin, VersionedMixin
 from hrtele.models.employee import Employee
 from hrtele.models.place import Place
+from hrtele.models.refusal_reason import RefusalReason
 
 REQUEST_STATUSES = ("pending", "accepted", "refused", "withdrawn")
 
@@ -39,7 +40,11 @@ class TeleworkRequest(Base, TimestampMixin, VersionedMixin):
     second_place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), nullable=True)
     motive: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    # Free text of the refusal; the catalogue reason is refusal_reason_id (None before i13).
     refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    refusal_reason_id: Mapped[int | None] = mapped_column(
+        ForeignKey("refusal_reasons.id"), nullable=True, index=True
+    )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_dt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -47,3 +52,10 @@ class TeleworkRequest(Base, TimestampMixin, VersionedMixin):
     employee: Mapped[Employee] = relationship()
     place: Mapped[Place | None] = relationship(foreign_keys=[place_id])
     second_place: Mapped[Place | None] = relationship(foreign_keys=[second_place_id])
+    # Joined: lists show the label without one query per row (many-to-one, tiny table).
+    catalogue_reason: Mapped[RefusalReason | None] = relationship(lazy="joined")
+
+    @property
+    def refusal_reason_label(self) -> str | None:
+        """Label of the catalogue reason of a refusal (None when none was chosen)."""
+        return self.catalogue_reason.label if self.catalogue_reason is not None else None

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from hrtele.domain import notifications as rules
+from hrtele.domain.refusals import refusal_wording
 from hrtele.extensions import db
 from hrtele.models import Agreement, DayChange, Employee, IssuedDocument, TeleworkRequest
 from hrtele.notifications.services import Message, french_date, notify_about, path_for
@@ -74,7 +75,7 @@ def request_decided(req: TeleworkRequest) -> None:
     elif req.status == "refused":
         title = "Votre demande de télétravail est refusée"
         body = (f"Votre demande du {french_date(req.request_date)} a été refusée. Motif : "
-                f"{req.refusal_reason or 'non précisé'}. La lettre de refus motivé vous sera "
+                f"{refusal_wording(req.refusal_reason_label, req.refusal_reason) or 'non précisé'}. La lettre de refus motivé vous sera "
                 "remise.")
     else:
         return

@@ -53,7 +53,7 @@ def charts(obs: Observatory) -> dict[str, Markup]:
             "figurent dans le tableau voisin.", requests),
         "refusals": bar_chart(
             "graphique-refus", CHART_TITLES["refusals"],
-            "Nombre de demandes refusées pour chaque motif (dix motifs les plus fréquents).",
+            "Nombre de demandes refusées pour chaque motif du catalogue des motifs de refus.",
             obs.refusal_reasons),
         "days": bar_chart(
             "graphique-jours", CHART_TITLES["days"],
@@ -140,7 +140,7 @@ def _breakdown_row(b) -> tuple[str, str, str, str, str, str]:
 
 def render_observatory_pdf(obs: Observatory, employer_name: str,
                            generated: datetime | None = None) -> bytes:
-    """The printable edition through the documents pipeline (restricted fetcher, PDF/A-3b)."""
+    """The printable edition through the documents pipeline (restricted fetcher, tagged PDF/A-3a)."""
     from hrtele.documents.render import render_template_pdf
 
     generated = generated or clock.now_utc()

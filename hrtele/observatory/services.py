@@ -57,6 +57,7 @@ from hrtele.allowances.services import COUNTED_STATUSES, MONTHS_FR, month_bounds
 from hrtele.domain import lifecycle as lc
 from hrtele.domain.allowances import OPEN_SUSPENSION_STATES
 from hrtele.domain.holidays import french_public_holidays
+from hrtele.domain.refusals import UNCATALOGUED
 from hrtele.extensions import db
 from hrtele.models import (
     Agreement,
@@ -65,6 +66,7 @@ from hrtele.models import (
     Place,
     Policy,
     Post,
+    RefusalReason,
     TeleworkRequest,
 )
 from hrtele.web.labels import LABELS
@@ -72,7 +74,6 @@ from hrtele.web.labels import LABELS
 ACTIVE_NOW_STATUSES: tuple[str, ...] = tuple(sorted(lc.REGULAR_TELEWORKING_STATES))
 OPEN_SUSPENSION_STATUSES: tuple[str, ...] = tuple(sorted(OPEN_SUSPENSION_STATES))
 TREND_MONTHS = 12
-TOP_REASONS = 10
 _CENT = Decimal("0.01")
 _EPOCH = date(1970, 1, 1)
 NO_LABEL = "Non renseigné"
@@ -253,19 +254,25 @@ def _request_figures(obs: Observatory) -> None:
             )
         )
     }
-    reason = func.trim(TeleworkRequest.refusal_reason)
+    obs.refusal_reasons = refusals_by_reason()
+
+
+def refusals_by_reason() -> list[tuple[str, int]]:
+    """Refused requests per catalogue reason, most frequent first (the screen and its export).
+
+    Refusals recorded without a catalogue reason are counted under one « non catalogué » line.
+    """
     rows = db.session.execute(
-        select(reason.label("reason"), func.count(TeleworkRequest.id).label("n"))
+        select(RefusalReason.label, RefusalReason.position,
+               func.count(TeleworkRequest.id).label("n"))
+        .select_from(TeleworkRequest)
+        .outerjoin(RefusalReason, RefusalReason.id == TeleworkRequest.refusal_reason_id)
         .where(TeleworkRequest.status == "refused")
-        .group_by(reason)
-        .order_by(func.count(TeleworkRequest.id).desc(), reason)
-        .limit(TOP_REASONS)
+        .group_by(RefusalReason.id, RefusalReason.label, RefusalReason.position)
     ).all()
-    reasons = [((r.reason or "").strip() or "Motif non renseigné", int(r.n)) for r in rows]
-    others = obs.refused - sum(n for _, n in reasons)
-    if others > 0:
-        reasons.append(("Autres motifs", others))
-    obs.refusal_reasons = reasons
+    lines = [(r.label or UNCATALOGUED, r.position if r.label else 10**9, int(r.n)) for r in rows]
+    lines.sort(key=lambda line: (-line[2], line[1], line[0]))
+    return [(label, n) for label, _, n in lines]
 
 
 def _add(table: dict[str, Breakdown], label: str | None, **counts: int) -> None:

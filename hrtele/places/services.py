@@ -14,7 +14,7 @@ from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import assign, check_version
 from hrtele.extensions import db
 from hrtele.models import Employee, Place, User
-from hrtele.web.labels import LABELS
+from hrtele.web.labels import LABELS, place_label
 from hrtele.web.pagination import like_pattern
 
 FIELDS = ("kind", "employee_id", "third_place_type", "name", "address", "capacity")
@@ -55,9 +55,8 @@ def place_choices(employee_id: int | None) -> list[tuple[int, str]]:
     )
     out = []
     for r in rows:
-        kind = LABELS["place_kind"].get(r.kind, r.kind)
         first_line = (r.address or "").splitlines()[0] if r.address else ""
-        out.append((r.id, f"{kind} — {r.name}" + (f" ({first_line})" if first_line else "")))
+        out.append((r.id, place_label(r.kind, r.name) + (f" ({first_line})" if first_line else "")))
     return out
 
 

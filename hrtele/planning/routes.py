@@ -90,6 +90,11 @@ def _reference_day() -> date:
     return day
 
 
+def _in_range(day: date) -> date | None:
+    """``day`` if the planning accepts it (years 2000 to 2100), else None: no link at the edge."""
+    return day if 2000 <= day.year <= 2100 else None
+
+
 def _view() -> tuple[bool, list[date], date]:
     month_view = request.args.get("vue") == "mois"
     day = _reference_day()
@@ -126,8 +131,8 @@ def index():
         "planning/index.html", grid=grid, rows=shown, page=page, pages=pages, views=views,
         month_view=month_view, day=day, args=args, filters=filters,
         title=views.range_title(days, month_view),
-        prev_day=(days[0] - timedelta(days=1)) if month_view else day - step,
-        next_day=(days[-1] + timedelta(days=1)) if month_view else day + step,
+        prev_day=_in_range((days[0] - timedelta(days=1)) if month_view else day - step),
+        next_day=_in_range((days[-1] + timedelta(days=1)) if month_view else day + step),
         choices=filter_choices() if actor.is_hr else None, is_hr=actor.is_hr,
         today=clock.today(), dp=dp,
     )

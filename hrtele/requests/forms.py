@@ -12,7 +12,9 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from hrtele.domain.refusals import missing_detail
 from hrtele.employees.forms import Required, nfc, not_far_future
+from hrtele.refusals.services import reason_code
 from hrtele.web.forms import (
     ConfirmWarningsForm,
     FrenchDateField,
@@ -78,14 +80,28 @@ class DecisionForm(FlaskForm):
 
 
 class RefuseForm(DecisionForm):
-    """Refusal: date and mandatory reason (printed in the refusal letter)."""
+    """Refusal: date, a reason of the catalogue and a free precision (both in the letter).
 
+    The reason choices are filled by the route (hrtele.refusals.services.reason_choices); an
+    unknown or deactivated id is refused by the service, beside the select.
+    """
+
+    reason_id = SelectField(
+        _l("Motif du refus"), coerce=coerce_id, validate_choice=False,
+        validators=[DataRequired(_l("Choisissez le motif du refus."))],
+    )
     refusal_reason = TextAreaField(
-        _l("Motif du refus"),
+        _l("Précision"),
         filters=[nfc, lambda v: v.strip() if isinstance(v, str) else v],
         validators=[
-            DataRequired(_l("Le motif du refus est obligatoire : il figure dans la lettre de refus.")),
             Length(max=4000, message=_l("4 000 caractères au plus.")),
             no_control_chars,
         ],
     )
+
+    def validate_refusal_reason(self, field):
+        """The precision is mandatory with the reason « autre » (same check as the service)."""
+        if self.reason_id.data:
+            error = missing_detail(reason_code(self.reason_id.data), field.data or "")
+            if error:
+                raise ValidationError(error)

@@ -20,6 +20,7 @@ from hrtele.employees.services import employee_choices
 from hrtele.extensions import db
 from hrtele.models import Employee, Post, TeleworkRequest, User
 from hrtele.places.services import place_choices, place_names
+from hrtele.refusals.services import reason_choices
 from hrtele.requests.forms import DecisionForm, RefuseForm, RequestForm
 from hrtele.requests.services import (
     FIELD_MAP,
@@ -287,6 +288,8 @@ def _decision_forms(req: TeleworkRequest, **given) -> dict:
         "withdraw_form": given.get("withdraw_form")
         or DecisionForm(prefix="withdraw", formdata=None),
     }
+    refuse_form = forms["refuse_form"]
+    refuse_form.reason_id.choices = [(0, gettext("— choisir un motif —"))] + reason_choices()
     today = clock.today()
     for name, form in forms.items():
         if name not in given:
@@ -326,7 +329,7 @@ def _apply_decision(req: TeleworkRequest, form, form_name: str, action: Callable
         db.session.commit()
     except TransitionRefused as exc:
         db.session.rollback()
-        field = {"reason": "refusal_reason"}.get(exc.field or "", exc.field or "")
+        field = {"reason": "refusal_reason", "refusal_reason_id": "reason_id"}.get(exc.field or "", exc.field or "")
         target = getattr(form, field, None) if field else None
         if target is not None and hasattr(target, "errors"):
             target.errors = [*target.errors, exc.message]
@@ -362,10 +365,12 @@ def refuse(request_id: int):
     """Refuse the request with a reason."""
     req = get_visible_or_404(TeleworkRequest, request_id, current_actor())
     form = RefuseForm(prefix="refuse")
+    form.reason_id.choices = [(0, gettext("— choisir un motif —"))] + reason_choices()
     return _apply_decision(
         req, form, "refuse_form",
         lambda: refuse_request(req, form.refusal_reason.data, form.decision_date.data,
-                               form.version.data, current_actor()),
+                               form.version.data, current_actor(),
+                               reason_id=form.reason_id.data),
         gettext("Demande refusée. Le motif figurera dans la lettre de refus."),
     )
 

@@ -21,6 +21,7 @@ from hrtele import clock
 from hrtele.audit.service import record, record_change
 from hrtele.domain.lifecycle import ACCEPT, REFUSE, WITHDRAW, TransitionContext, next_state
 from hrtele.domain.pattern import EMPTY_PATTERN, is_valid_pattern, pattern_days
+from hrtele.domain.refusals import missing_detail, refusal_wording
 from hrtele.domain.rules import BASIS_VOLUNTARY, BASIS_WORK_ORGANISATION, check_request
 from hrtele.domain.terms import REQUEST_STATUSES, Violation
 from hrtele.domain_adapters import (
@@ -38,6 +39,7 @@ from hrtele.models import Agreement, Employee, Place, TeleworkRequest, User
 from hrtele.models.base import utcnow
 from hrtele.notifications import events as notification_events
 from hrtele.places.services import create_place, place_allowed_for
+from hrtele.refusals.services import active_reason
 from hrtele.web.filters import date_fr, number_fr
 from hrtele.web.labels import LABELS
 from hrtele.web.pagination import like_pattern
@@ -352,7 +354,8 @@ def _check_decision_date(req: TeleworkRequest, decision_date: date | None, today
 
 def _decide(req: TeleworkRequest, event: str, decision_date: date | None,
             expected_version: int | None, actor: User | None, today: date | None,
-            context: TransitionContext | None = None) -> TeleworkRequest:
+            context: TransitionContext | None = None, detail: str | None = None,
+            reason_id: int | None = None) -> TeleworkRequest:
     """Apply a decision event through the state machine, then stamp and audit it."""
     check_version(req, expected_version, _label())
     target = next_state(req.status, event, context)  # TransitionRefused: nothing changed
@@ -362,12 +365,14 @@ def _decide(req: TeleworkRequest, event: str, decision_date: date | None,
         "status": target,
         "decision_date": decision_date,
         "decided_by_id": actor_id,
-        "refusal_reason": context.reason.strip() if event == REFUSE and context else None,
+        # The free text alone: the catalogue reason is its own column.
+        "refusal_reason": detail if event == REFUSE else None,
+        "refusal_reason_id": reason_id if event == REFUSE else None,
     }
     changes: dict[str, Any] = {"event": event}
     with db.session.no_autoflush:
         for key, value in values.items():
-            if value is None and key == "refusal_reason":
+            if value is None and key in ("refusal_reason", "refusal_reason_id"):
                 continue
             old = getattr(req, key)
             if old != value:
@@ -375,6 +380,8 @@ def _decide(req: TeleworkRequest, event: str, decision_date: date | None,
             setattr(req, key, value)
         req.decided_dt = utcnow()
     db.session.flush()
+    if event == REFUSE:
+        db.session.expire(req, ["catalogue_reason"])  # follow the new refusal_reason_id
     record("transition", req.__tablename__, req.id, actor, changes)
     if event in (ACCEPT, REFUSE):
         notification_events.request_decided(req)
@@ -406,13 +413,22 @@ def accept_request(req: TeleworkRequest, decision_date: date | None,
 
 def refuse_request(req: TeleworkRequest, reason: str, decision_date: date | None,
                    expected_version: int | None, actor: User | None,
-                   today: date | None = None) -> TeleworkRequest:
-    """Refuse a pending request with a mandatory reason (printed in the refusal letter)."""
-    reason = (reason or "").strip()
-    if len(reason) > _MAX_MOTIVE:
+                   today: date | None = None, reason_id: int | None = None) -> TeleworkRequest:
+    """Refuse a pending request: a catalogue reason (default « autre ») and a free precision.
+
+    Both are printed in the refusal letter; the precision is mandatory with « autre ».
+    """
+    detail = (reason or "").strip()
+    if len(detail) > _MAX_MOTIVE:
         raise input_error("refusal_reason", gettext("4 000 caractères au plus."))
+    chosen = active_reason(reason_id, keep_id=req.refusal_reason_id)
+    code, label = (chosen.code, chosen.label) if chosen is not None else (None, None)
+    # A missing precision leaves the state machine's guard without a reason: it refuses
+    # (after its own check of the current state) with its French message.
+    wording = "" if missing_detail(code, detail) else refusal_wording(label, detail)
     return _decide(req, REFUSE, decision_date, expected_version, actor, today,
-                   TransitionContext(reason=reason))
+                   TransitionContext(reason=wording), detail=detail,
+                   reason_id=chosen.id if chosen is not None else None)
 
 
 def withdraw_request(req: TeleworkRequest, decision_date: date | None,

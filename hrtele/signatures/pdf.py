@@ -1,6 +1,6 @@
 """PAdES signatures with pyHanko: the employer's seal, visible blocks, PDF/A-friendly output.
 
-Each signature is an incremental update over the bytes it signs (the issued PDF/A-3b file,
+Each signature is an incremental update over the bytes it signs (the issued PDF/A-3a file,
 then the previous signed revision), so the issued bytes stay intact at the start of the file:
 
 - the signature field and its visible block go in the blank signature area of the signer's

@@ -226,8 +226,8 @@ def pending_invitation(user_id: int) -> Invitation | None:
 
 
 NO_MAIL = (
-    "L'envoi de courriels n'est pas configuré (HRTELE_MAIL_SERVER) : l'invitation ne peut pas "
-    "être envoyée. Le lien d'un espace salarié n'est jamais affiché, il part uniquement par "
+    "L'envoi de courriels n'est pas configuré sur ce serveur : l'invitation ne peut pas "
+    "être envoyée (demandez à l'administrateur technique de régler la messagerie). Le lien d'un espace salarié n'est jamais affiché, il part uniquement par "
     "courriel à l'adresse du salarié."
 )
 MAIL_FAILED = (

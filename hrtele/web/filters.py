@@ -8,7 +8,8 @@ from decimal import Decimal
 from flask import Flask
 from markupsafe import Markup, escape
 
-from hrtele.web.labels import LABELS
+from hrtele.audit.fields import actor_label as audit_actor_label
+from hrtele.web.labels import LABELS, place_label
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -105,8 +106,26 @@ def tone(state: str | None) -> str:
     return state_tone(state or "")
 
 
+def plural_fr(singular: str, plural: str, n: int | float | Decimal | None, **variables) -> str:
+    """ngettext (Flask-Babel's catalogue) with the French rule: singular below 2 (« 1,5 jour »).
+
+    Without a French catalogue, ngettext would apply the English rule (only 1 is singular);
+    ``%(num)s`` is the count in French notation.
+    """
+    from flask_babel import get_translations
+
+    try:  # counts may come as text from a stored snapshot ("2", "1.5")
+        count = Decimal(str(n if n is not None else 0))
+    except ArithmeticError:
+        return plural % {"num": n, **variables}
+    text = get_translations().ngettext(singular, plural, 1 if abs(count) < 2 else 2)
+    variables.setdefault("num", number_fr(count))
+    return text % variables
+
+
 def register(app: Flask) -> None:
     """Install the filters on the app's Jinja environment."""
+    app.jinja_env.globals["plural_fr"] = plural_fr
     app.jinja_env.filters.update(
         date_fr=date_fr,
         iso_date=iso_date,
@@ -115,6 +134,9 @@ def register(app: Flask) -> None:
         euros=euros,
         label=label,
         nl2br=nl2br,
+        audit_actor=audit_actor_label,
+        # {{ place|place_label }}: « Domicile », « Tiers-lieu — La Ruche »
+        place_label=lambda place: place_label(place.kind, place.name) if place else "",
         schedule_fr=schedule_fr,
         tone=tone,
     )

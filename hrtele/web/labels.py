@@ -136,6 +136,7 @@ LABELS: dict[str, dict[str, str]] = {
         "api_tokens": "Jeton d'API",
         "signature_evidences": "Preuve de signature",
         "pdf": "PDF vérifié",
+        "refusal_reasons": "Motif de refus",
     },
     "signature_order": {
         "employee_first": "Le salarié signe en premier, puis l'employeur",
@@ -148,3 +149,15 @@ def choices(kind: str, include_empty: bool = False) -> list[tuple[str, str]]:
     """(code, label) pairs for a select field."""
     items = [(k, v) for k, v in LABELS[kind].items() if k or include_empty]
     return items
+
+
+def place_label(kind: str | None, name: str | None) -> str:
+    """« Domicile », « Tiers-lieu — La Ruche »: the kind, then the name when it adds something.
+
+    A home named « Domicile » is shown once, not « Domicile — Domicile ».
+    """
+    kind_label = LABELS["place_kind"].get(kind or "", kind or "")
+    name = " ".join((name or "").split())
+    if not name or name.casefold() == kind_label.casefold():
+        return kind_label
+    return f"{kind_label} — {name}" if kind_label else name

@@ -96,7 +96,7 @@ class WeeklyPatternField(Field):
         self.data = format_pattern(codes)
 
     def grid(self) -> list[dict[str, Any]]:
-        """Rows for the template: one per weekday, with its two half-days."""
+        """One entry per weekday with its two half-days (the template shows days as columns)."""
         codes = parse_pattern(self.data) if is_valid_pattern(self.data) else (0,) * 14
         worked = (
             parse_working_week(self.working_week)
@@ -122,5 +122,5 @@ class WeeklyPatternField(Field):
 
     @property
     def half_day_labels(self) -> tuple[str, ...]:
-        """Column headings."""
+        """Row headings (morning, afternoon)."""
         return tuple(h.capitalize() for h in HALF_DAYS_FR)

@@ -206,3 +206,23 @@ def test_half_days_at_two_places_and_the_working_week(app, api):
     employee = api.get("/api/v1/employees/W-1", as_="read").get_json()
     assert employee["working_half_days"][-2:] == ["sat_am", "sat_pm"]
     assert len(employee["working_half_days"]) == 12
+
+
+def test_refused_request_exposes_its_catalogue_reason(app, api, seeded):
+    from hrtele.models import RefusalReason
+    from tests.factories import make_request
+
+    with app.app_context():
+        seniority = db.session.scalar(
+            sa.select(RefusalReason).where(RefusalReason.code == "seniority"))
+        refused = make_request(status="refused", refusal_reason_id=seniority.id,
+                               refusal_reason="Embauche récente", decision_date=date(2026, 9, 5))
+        old = make_request(status="refused", refusal_reason="Motif saisi avant le catalogue",
+                           decision_date=date(2026, 9, 5))
+        ids, seniority_id = (refused.id, old.id), seniority.id
+    body = api.get(f"/api/v1/requests/{ids[0]}", as_="read").get_json()
+    assert (body["refusal_reason_id"], body["refusal_reason_label"], body["refusal_reason"]) == (
+        seniority_id, "Ancienneté insuffisante", "Embauche récente")
+    body = api.get(f"/api/v1/requests/{ids[1]}", as_="read").get_json()
+    assert body["refusal_reason_id"] is None and body["refusal_reason_label"] is None
+    assert body["refusal_reason"] == "Motif saisi avant le catalogue"

@@ -59,7 +59,7 @@ def test_campaign_progress_updates_live_and_the_zip_downloads(open_page, check_p
     expect(page.locator("#campaign-status")).to_have_text("En cours")
     campaign_id = int(re.search(r"/campagnes/(\d+)", page.url).group(1))
     # No worker runs in this server: the page says jobs are waiting.
-    expect(page.get_by_role("status").filter(has_text="tâche(s) en attente")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="en attente (e-mails, campagnes)")).to_be_visible()
     check_page(page, "c03-campagne-en-cours")
 
     page.evaluate("window.__same_page = true")  # gone if the page reloads

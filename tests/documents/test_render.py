@@ -383,7 +383,7 @@ def test_metadata_pdfa_and_embedded_snapshot(
     assert root["/Lang"] == "fr"
 
     xmp = reader.xmp_metadata.stream.get_data().decode()
-    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
     assert f"<xmp:CreateDate>{snapshot.issue_date}T00:00:00Z</xmp:CreateDate>" in xmp
     assert "/OutputIntents" in root
 

@@ -47,7 +47,7 @@ def test_orm_update_is_refused(db_session, entry_id):
     with pytest.raises(DBAPIError):
         db_session.commit()
     db_session.rollback()
-    assert db_session.get(AuditEntry, entry_id).actor_label == "anonyme"
+    assert db_session.get(AuditEntry, entry_id).actor_label == "système"
 
 
 def test_orm_delete_is_refused(db_session, entry_id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -524,10 +525,17 @@ def test_notice_requires_an_issued_amendment_and_an_ending_status(db_session, hr
 
 
 def test_refusal_letter_from_a_refused_request(db_session, hr):
+    from sqlalchemy import select
+
+    from hrtele.models import RefusalReason
+
     employee = employee_with_post()
+    organisation = db.session.scalar(
+        select(RefusalReason.id).where(RefusalReason.code == "service_organisation"))
     req = make_request(
         employee_id=employee.id,
         status="refused",
+        refusal_reason_id=organisation,
         refusal_reason="le poste requiert une présence quotidienne auprès du laboratoire",
         decision_date=date(2026, 9, 12),
         decided_by_id=hr.id,
@@ -542,8 +550,9 @@ def test_refusal_letter_from_a_refused_request(db_session, hr):
     missing = missing_from(
         text_,
         "réponse à votre demande de télétravail du 01/09/2026",
-        "2 jours par semaine (lundi (journée), vendredi (journée))",
-        "le poste requiert une présence quotidienne auprès du laboratoire",
+        # The days keep their own parentheses; none around them (no nesting).
+        "2 jours par semaine, soit lundi (journée), vendredi (journée)",
+        "Organisation du service : le poste requiert une présence quotidienne",
         "Rose Hérault, service des ressources humaines",
         "12/09/2026",
         "Madame,",
@@ -551,6 +560,7 @@ def test_refusal_letter_from_a_refused_request(db_session, hr):
         "À Foix, le 20 novembre 2026",
     )
     assert not missing, f"absent de la lettre : {missing}"
+    assert not re.search(r"\([^()]*\(", text_), "parenthèses imbriquées dans la lettre"
     with pytest.raises(BusinessRuleError, match="déjà été émise"):
         services.issue_refusal(req, hr, TODAY)
     db.session.rollback()

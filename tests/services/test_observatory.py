@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy import select as sa_select
 
 from hrtele.extensions import db
+from hrtele.models import RefusalReason
 from hrtele.observatory.services import compute_observatory, working_days
 from tests.factories import (
     make_agreement,
@@ -45,7 +46,11 @@ def build_dataset():
                        commute_mode="voiture")
     r1 = make_request(employee_id=e1.id, status="accepted")
     r2 = make_request(employee_id=e2.id, status="accepted")
-    make_request(employee_id=e3.id, status="refused", refusal_reason="Poste non télétravaillable")
+    not_eligible = db.session.scalar(
+        sa_select(RefusalReason.id).where(RefusalReason.code == "post_not_eligible"))
+    make_request(employee_id=e3.id, status="refused", refusal_reason="Accueil du public",
+                 refusal_reason_id=not_eligible)
+    # Recorded before the catalogue: no reason chosen, counted apart.
     make_request(employee_id=e3.id, status="refused", refusal_reason=" Autonomie insuffisante ")
     home = make_place(employee_id=e1.id)
     coworking = make_place(kind="third_place", third_place_type="coworking", name="La Ruche")
@@ -79,8 +84,8 @@ def test_figures_by_hand(db_session):
     assert obs.volunteer_share == Decimal("75.0") and obs.teleworker_share == Decimal("50.0")
     assert obs.requests == {"accepted": 2, "refused": 2}
     assert obs.acceptance_share == Decimal("50.0")
-    assert obs.refusal_reasons == [("Autonomie insuffisante", 1),
-                                   ("Poste non télétravaillable", 1)]
+    assert obs.refusal_reasons == [("Poste non éligible au télétravail", 1),
+                                   ("Motif non catalogué", 1)]
     assert obs.days_distribution == [(Decimal(1), 1), (Decimal(2), 1)]
     assert obs.average_days == Decimal("1.50")
     assert obs.by_place == [("Domicile", 1), ("Tiers-lieu — Espace de coworking", 1)]
@@ -272,3 +277,26 @@ def test_trend_matches_a_day_by_day_computation(app, db_session):
         assert abs(float(figures.co2_kg) - co2) <= 0.051, label
         assert abs(float(figures.budget) - budget) <= 0.006, label
     assert any(f.teleworkers for f in obs.trend)
+
+
+def test_refusals_grouped_by_catalogue_reason_screen_and_edition_agree(db_session):
+    from datetime import datetime
+
+    from hrtele.observatory.report import pdf_context
+    from hrtele.observatory.services import refusals_by_reason
+    from hrtele.refusals.services import create_reason, list_reasons
+
+    codes = {r.code: r.id for r in list_reasons()}
+    added = create_reason("Activité exigeant la présence", None)
+    for reason_id, n in ((codes["seniority"], 3), (added.id, 2), (codes["other"], 2), (None, 1)):
+        for i in range(n):
+            make_request(status="refused", refusal_reason_id=reason_id,
+                         refusal_reason=f"précision {i}")  # free texts never split a group
+    make_request(status="pending")
+    expected = [("Ancienneté insuffisante", 3), ("Autre motif", 2),
+                ("Activité exigeant la présence", 2), ("Motif non catalogué", 1)]
+    assert refusals_by_reason() == expected  # ties: catalogue order, uncatalogued last
+    obs = compute_observatory(TODAY)
+    assert obs.refusal_reasons == expected
+    context = pdf_context(obs, "Employeur", datetime(2026, 11, 28, 10, 0))
+    assert context["refusals"] == [(label, str(n)) for label, n in expected]

@@ -1,9 +1,9 @@
-"""The signed file stays PDF/A-3b as far as it can be checked offline (veraPDF is not available).
+"""The signed file stays PDF/A-3a as far as it can be checked offline (veraPDF is not available).
 
 What is checked, on the file read back with pypdf and fontTools (no rendering):
-- the issued PDF/A-3b bytes are an unchanged prefix (incremental updates only);
+- the issued PDF/A-3a bytes are an unchanged prefix (incremental updates only);
 - the catalog keeps its PDF/A output intent (GTS_PDFA1, embedded ICC profile) and its XMP
-  metadata, which still says pdfaid:part=3, conformance=B and agrees with the document
+  metadata, which still says pdfaid:part=3, conformance=A and agrees with the document
   information dictionary (producer, title, dates);
 - each signature widget prints (Print flag, not hidden), has an appearance made of /N only,
   and its fonts are embedded (FontFile2) with widths equal to the font program's advances;
@@ -76,7 +76,10 @@ def test_issued_bytes_are_kept_and_pdfa_identification_survives(files):
     intents = root["/OutputIntents"]
     assert intents[0]["/S"] == "/GTS_PDFA1" and "/DestOutputProfile" in intents[0]
     xmp = _xmp(reader)
-    assert xmp[f"{PDFAID}part"] == "3" and xmp[f"{PDFAID}conformance"] == "B"
+    assert xmp[f"{PDFAID}part"] == "3" and xmp[f"{PDFAID}conformance"] == "A"
+    # The tags survive the signature (incremental update): structure, marking, language.
+    assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "fr"
     info = reader.trailer["/Info"]
     assert info["/Producer"] == xmp[f"{PDF_NS}Producer"]
     assert "/NeedAppearances" not in root["/AcroForm"] or not root["/AcroForm"]["/NeedAppearances"]

@@ -90,6 +90,17 @@ def _employee(s, who):
 PERIOD = {"year": 2026, "month": 10}
 _EXPORT = {"fmt": "csv"}  # list exports (issue 13): CSV or XLSX of the filtered list
 
+def _refusal_reason(s) -> int:
+    """A reason of the seeded refusal catalogue (ids differ between backends)."""
+    from sqlalchemy import select
+
+    from hrtele.extensions import db
+    from hrtele.models import RefusalReason
+
+    return s.memo("refusal-reason", lambda s: db.session.scalar(
+        select(RefusalReason.id).where(RefusalReason.code == "seniority")))
+
+
 RULES: dict[str, Rule] = {
     # --- log-in, account, invitation (auth) -------------------------------------------------
     "auth.login": Rule("public"),
@@ -103,6 +114,7 @@ RULES: dict[str, Rule] = {
     "auth.enrol_second_factor": Rule("public", ok=(200, 302)),
     "auth.regenerate_recovery_codes": Rule("login"),
     "home.index": Rule("login", ok=(200, 302)),
+    "home.favicon": Rule("public"),
     # --- audit trail and accounts -----------------------------------------------------------
     "audit.index": Rule("hr"),
     "audit.export": Rule("hr", ids=lambda s, who: _EXPORT),
@@ -176,6 +188,12 @@ RULES: dict[str, Rule] = {
     "policy.edit": Rule("hr"),  # HR may look; saving is admin-only (POST)
     "policy.employer": Rule("hr"),
     "policy.categories": Rule("hr"),
+    # --- refusal-reason catalogue (HR and admin edit it) -----------------------------------
+    "refusals.index": Rule("hr"),
+    "refusals.rename": Rule("hr", ids=lambda s, who: {"reason_id": _refusal_reason(s)}),
+    "refusals.deactivate": Rule("hr", ids=lambda s, who: {"reason_id": _refusal_reason(s)}),
+    "refusals.reactivate": Rule("hr", ids=lambda s, who: {"reason_id": _refusal_reason(s)}),
+    "refusals.delete": Rule("hr", ids=lambda s, who: {"reason_id": _refusal_reason(s)}),
     "policy.edit_category": Rule("hr", ids=lambda s, who: {"category_id": s.category()}),
     "lifecycle.agreement": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
     "lifecycle.amend": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),

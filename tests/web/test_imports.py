@@ -39,8 +39,8 @@ def test_thousand_employees_preview_apply_rerun(app, hr_client):
     text = page_text(preview)
     assert preview.status_code == 200
     assert "UTF-8 avec BOM" in text and "« ; »" in text
-    assert "Appliquer : 1000 création(s) et 0 mise(s) à jour" in text
-    assert "… et 500 autre(s) ligne(s) non affichée(s)." in text
+    assert "Appliquer : 1\u202f000 créations et 0 mise à jour" in text
+    assert "… et 500 autres lignes non affichées." in text
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Employee.id))) == 0
 
@@ -61,7 +61,7 @@ def test_thousand_employees_preview_apply_rerun(app, hr_client):
     assert "Rien à enregistrer" in text
     assert '<span class="fig">0</span> à créer' in text
     assert '<span class="fig">0</span> à mettre à jour' in text
-    assert '<span class="fig">1000</span> inchangée(s)' in text
+    assert '<span class="fig">1000</span> inchangées' in text
 
 
 def test_preview_lists_rejects_with_reasons_and_apply_checks_the_hash(app, hr_client):
@@ -80,7 +80,7 @@ def test_preview_lists_rejects_with_reasons_and_apply_checks_the_hash(app, hr_cl
     assert bad_form.status_code == 422
     ok = hr_client.post(f"/import/lots/{batch_id}/appliquer", data={"sha256": _sha(preview)})
     assert ok.status_code == 302
-    assert "1 création(s)" in page_text(hr_client.get("/import/"))
+    assert "1 création, 0 mise à jour" in page_text(hr_client.get("/import/"))
 
 
 def test_upload_errors_access_and_template(app, hr_client, client):

@@ -28,13 +28,13 @@ def test_page_shows_every_figure_with_accessible_charts(app, hr_client, monkeypa
         "3 / 4</span> postes télétravaillables (75\u00a0%)",
         "volontaires (au moins une demande)",
         "télétravailleurs actifs (50\u00a0%",
-        "1,5</span> jour(s) de télétravail par semaine en moyenne",
+        "1,5</span> jour de télétravail par semaine en moyenne",
         "45,00\u00a0€</span> budget des indemnités en novembre 2026",
         "540,00\u00a0€</span> projection annuelle",
         "600 km</span> de trajets évités en novembre 2026",
         "15 h</span> de trajet évitées",
         "108,3 kg</span> de CO₂ évités",
-        "Poste non télétravaillable", "Autonomie insuffisante",
+        "Poste non éligible au télétravail", "Motif non catalogué",
         "Tiers-lieu — Espace de coworking", "Catégorie A", "Finances", "Accueil",
         "décembre 2025", "novembre 2026",
         "voiture 193 g/km".capitalize(),
@@ -50,7 +50,10 @@ def test_page_shows_every_figure_with_accessible_charts(app, hr_client, monkeypa
         assert f'<title id="{chart_id}-title">' in html and f'<desc id="{chart_id}-desc">' in html
     assert "<script" not in html.split("</head>")[1]
     with app.app_context():
-        make_request(status="refused", refusal_reason="<script>alert(1)</script>")
+        from hrtele.refusals.services import create_reason
+
+        reason = create_reason("<script>alert(1)</script>", None)
+        make_request(status="refused", refusal_reason_id=reason.id)
     html = hr_client.get("/observatoire/").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert ' style="' not in html
@@ -72,7 +75,7 @@ def test_pdf_edition_prints(app, hr_client, backend):
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Observatoire du télétravail" in text
     assert "Postes télétravaillables" in text and "3 sur 4" in text
-    assert "Autonomie insuffisante" in text and "Tiers-lieu" in text
+    assert "Poste non éligible au télétravail" in text and "Tiers-lieu" in text
     assert "Kilomètres évités" in text and "Méthode" in text
     assert reader.metadata.title.startswith("Observatoire du télétravail")
 

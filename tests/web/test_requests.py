@@ -88,7 +88,7 @@ def test_record_request_with_valid_data(app, hr_client, hr_user, employee_id):
         assert entry.action == "create" and entry.actor_id == hr_user
     page = page_text(hr_client.get(response.headers["Location"]))
     assert "En attente" in page and "lundi (journée), jeudi (journée)" in page
-    assert "En attente depuis" in page and "20 jour(s)" in page
+    assert "En attente depuis" in page and "20 jours" in page
 
 
 def test_form_shows_grid_with_labels_and_preselects_employee(app, hr_client, employee_id):
@@ -336,8 +336,16 @@ def test_accept_request(app, hr_client, hr_user, pending):
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "transition"))
         assert entry.object_id == request_id and '"event": "accept"' in entry.changes_json
     page = page_text(hr_client.get(f"/demandes/{request_id}"))
-    assert "Acceptée" in page and "Délai de réponse" in page and "18 jour(s)" in page
+    assert "Acceptée" in page and "Délai de réponse" in page and "18 jours" in page
     assert "Accepter la demande" not in page  # no decision buttons once decided
+
+
+def catalogue_id(app, code: str) -> int:
+    """Id of a seeded refusal reason."""
+    from hrtele.models import RefusalReason
+
+    with app.app_context():
+        return db.session.scalar(select(RefusalReason.id).where(RefusalReason.code == code))
 
 
 def test_refuse_request_with_reason(app, hr_client, pending):
@@ -345,24 +353,52 @@ def test_refuse_request_with_reason(app, hr_client, pending):
     response = hr_client.post(f"/demandes/{request_id}/refuser",
                               data={"refuse-version": str(version),
                                     "refuse-decision_date": fr(TODAY),
+                                    "refuse-reason_id": str(catalogue_id(app, "other")),
                                     "refuse-refusal_reason": "  Poste d'accueil du public  "})
     assert response.status_code == 302
     state = request_state(app, request_id)
     assert state[0] == "refused" and state[3] == "Poste d'accueil du public"
-    assert "Poste d'accueil du public" in page_text(hr_client.get(f"/demandes/{request_id}"))
+    page = page_text(hr_client.get(f"/demandes/{request_id}"))
+    assert "Poste d'accueil du public" in page and "Autre motif" in page
 
 
 def test_refusal_without_reason_is_refused(app, hr_client, pending):
     request_id, version = pending
     before = request_state(app, request_id)
-    for reason in ("", "   ", "\n\t"):
+    other = str(catalogue_id(app, "other"))
+    for reason_id, reason, message in (
+        ("", "Sous-effectif", "Choisissez le motif du refus"),
+        ("0", "Sous-effectif", "Choisissez le motif du refus"),
+        ("999999", "Sous-effectif", "Choisissez un motif proposé"),
+        ("abc", "Sous-effectif", "Choisissez le motif du refus"),
+        (other, "", "Précisez le motif du refus"),
+        (other, "   ", "Précisez le motif du refus"),
+        (other, "\n\t", "Précisez le motif du refus"),
+    ):
         response = hr_client.post(f"/demandes/{request_id}/refuser",
                                   data={"refuse-version": str(version),
                                         "refuse-decision_date": fr(TODAY),
+                                        "refuse-reason_id": reason_id,
                                         "refuse-refusal_reason": reason})
-        assert response.status_code == 422
-        assert "Le motif du refus est obligatoire" in page_text(response)
+        assert response.status_code == 422, (reason_id, reason)
+        assert message in page_text(response), (reason_id, reason)
     assert request_state(app, request_id) == before
+
+
+def test_refusal_with_a_catalogue_reason_needs_no_precision(app, hr_client, pending):
+    request_id, version = pending
+    seniority = catalogue_id(app, "seniority")
+    response = hr_client.post(f"/demandes/{request_id}/refuser",
+                              data={"refuse-version": str(version),
+                                    "refuse-decision_date": fr(TODAY),
+                                    "refuse-reason_id": str(seniority),
+                                    "refuse-refusal_reason": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        req = db.session.get(TeleworkRequest, request_id)
+        assert (req.status, req.refusal_reason_id, req.refusal_reason) == (
+            "refused", seniority, "")
+        assert req.refusal_reason_label == "Ancienneté insuffisante"
 
 
 def test_withdraw_request(app, hr_client, pending):
@@ -437,6 +473,7 @@ def test_decision_on_stale_version_gives_409(app, hr_client, pending):
     response = hr_client.post(f"/demandes/{request_id}/refuser",
                               data={"refuse-version": str(version),
                                     "refuse-decision_date": fr(TODAY),
+                                    "refuse-reason_id": str(catalogue_id(app, "other")),
                                     "refuse-refusal_reason": "Motif"})
     assert response.status_code == 409
     assert "modifié par quelqu'un d'autre" in page_text(response)

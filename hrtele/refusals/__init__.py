@@ -1,0 +1,1 @@
+"""Catalogue of refusal reasons (HR)."""
