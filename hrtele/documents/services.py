@@ -62,6 +62,7 @@ __all__ = [
     "amendment_snapshot",
     "amendment_violations",
     "amendment_changes",
+    "amendment_facts",
     "amendment_preview_refusal",
     "has_issued_amendment",
     "notice_preview_refusal",
@@ -226,6 +227,29 @@ def has_issued_amendment(agreement_id: int) -> bool:
         .where(IssuedDocument.agreement_id == agreement_id, IssuedDocument.kind == "amendment")
         .limit(1)
     ) is not None
+
+
+def amendment_facts(agreement_ids: Iterable[int]) -> dict[int, tuple[bool, date | None]]:
+    """(issued in the app?, date of the latest paper amendment) per agreement, in two queries."""
+    ids = list(agreement_ids)
+    out: dict[int, tuple[bool, date | None]] = {i: (False, None) for i in ids}
+    if not ids:
+        return out
+    issued = set(db.session.scalars(
+        select(IssuedDocument.agreement_id).distinct().where(
+            IssuedDocument.agreement_id.in_(ids), IssuedDocument.kind == "amendment"
+        )
+    ))
+    latest = (
+        select(func.max(PaperAmendment.id))
+        .where(PaperAmendment.agreement_id.in_(ids))
+        .group_by(PaperAmendment.agreement_id)
+    )
+    paper = dict(db.session.execute(
+        select(PaperAmendment.agreement_id, PaperAmendment.signed_date)
+        .where(PaperAmendment.id.in_(latest))
+    ).all())
+    return {i: (i in issued, paper.get(i)) for i in ids}
 
 
 def amendment_changes(agreement: Agreement, today: date) -> list[str] | None:
