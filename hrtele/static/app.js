@@ -52,6 +52,7 @@
     pending = window.setTimeout(updateScrollers, 150);
   });
   updateScrollers(); // the script is deferred: the document is parsed
+  window.hrteleUpdateScrollers = updateScrollers; // tabs call it when a panel is shown
 })();
 
 // Campaign progress: poll the JSON status endpoint and update the bar without reloading
@@ -144,6 +145,8 @@
         a.setAttribute("tabindex", on ? "0" : "-1");
         panels[i].hidden = !on;
       });
+      // Tables of a panel that was hidden could not be measured: scrollers are set now.
+      if (window.hrteleUpdateScrollers) { window.hrteleUpdateScrollers(); }
       if (focus) { links[index].focus(); }
     }
 
