@@ -125,6 +125,12 @@ def _agreement_back(agreement_id: int) -> str | None:
     return _optional_url("agreements.show", agreement_id=agreement_id)
 
 
+def _agreement_documents(agreement_id: int) -> str | None:
+    """The agreement page opened on its Documents tab (where an issued document shows)."""
+    url = _agreement_back(agreement_id)
+    return f"{url}#onglet-documents" if url else None
+
+
 def _request_back(request_id: int) -> str | None:
     return _optional_url("requests.show", request_id=request_id)
 
@@ -309,7 +315,7 @@ def issue_amendment(agreement_id: int):
         return _render_reissue(agreement, form, plan, 422)
     return _issue(
         lambda: services.issue_amendment(agreement, current_actor(), clock.today()),
-        _agreement_back(agreement.id),
+        _agreement_documents(agreement.id),
         "Avenant {reference} émis et enregistré.",
     )
 
@@ -321,7 +327,7 @@ def issue_notice(agreement_id: int):
     agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
     return _issue(
         lambda: services.issue_notice(agreement, current_actor(), clock.today()),
-        _agreement_back(agreement.id),
+        _agreement_documents(agreement.id),
         "Notification de fin de télétravail {reference} émise et enregistrée.",
     )
 
@@ -404,7 +410,7 @@ def paper_amendment(agreement_id: int):
             else:
                 flash("Avenant papier enregistré : la notification de fin peut s'y référer.",
                       "success")
-                return redirect(_agreement_back(agreement.id) or url_for(
+                return redirect(_agreement_documents(agreement.id) or url_for(
                     "documents.history", employee_id=agreement.employee_id), 303)
     status = 422 if request.method == "POST" else 200
     if refusal is not None and request.method == "POST":

@@ -95,7 +95,8 @@
   // -- Error summary of a refused form: takes the keyboard focus, its links focus the field.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
-    summary.focus();
+    // A page that puts the focus on a field itself (autofocus, e.g. the log-in form) keeps it.
+    if (!document.querySelector("[autofocus]")) { summary.focus(); }
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
       if (!link) { return; }
