@@ -1,4 +1,5 @@
-"""Document forms: issue buttons (CSRF, optimistic lock) and the signed-scan upload."""
+"""Document forms: the amendment issue (CSRF, optimistic lock, confirmation of a new version),
+the signed-scan upload and the paper amendment."""
 
 from __future__ import annotations
 
@@ -8,12 +9,6 @@ from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
 from hrtele.web.forms import FrenchDateField, VersionField
-
-
-class IssueAmendmentForm(FlaskForm):
-    """« Émettre l'avenant » button: carries the agreement version the user looked at."""
-
-    version = VersionField()
 
 
 class ScanUploadForm(FlaskForm):
@@ -40,7 +35,8 @@ class PaperAmendmentForm(FlaskForm):
 
 
 class ReissueAmendmentForm(FlaskForm):
-    """Confirmation of a new amendment version (the previous one is superseded)."""
+    """Issue of the amendment: the version the user saw, and the confirmation a new version
+    needs (it supersedes the one in force; a first issue needs none)."""
 
     version = VersionField()
     confirm = BooleanField(

@@ -413,8 +413,6 @@ def paper_amendment(agreement_id: int):
                 return redirect(_agreement_documents(agreement.id) or url_for(
                     "documents.history", employee_id=agreement.employee_id), 303)
     status = 422 if request.method == "POST" else 200
-    if refusal is not None and request.method == "POST":
-        flash(refusal, "error")
     return render_template(
         "documents/paper_amendment.html",
         form=form,
