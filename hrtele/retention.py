@@ -42,6 +42,7 @@ from hrtele.models import (
     EquipmentItem,
     Invitation,
     IssuedDocument,
+    PaperAmendment,
     PayrollExport,
     Place,
     PriorityInformation,
@@ -159,6 +160,8 @@ def _purge_employee(session: Session, employee_id: int, counts: dict[str, int]) 
                                       SignatureRequest.document_id.in_(documents)))
     add("issued_documents", _delete(session, IssuedDocument,
                                     IssuedDocument.employee_id == employee_id))
+    add("paper_amendments", _delete(session, PaperAmendment,
+                                    PaperAmendment.agreement_id.in_(agreements)))
     add("agreement_events", _delete(session, AgreementEvent,
                                     AgreementEvent.agreement_id.in_(agreements)))
     add("annual_interviews", _delete(session, AnnualInterview,

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from hrtele import clock
+from hrtele.agreements import page
 from hrtele.agreements.compliance import seat_occupancy
 from hrtele.agreements.forms import AgreementForm
 from hrtele.agreements.services import (
@@ -213,13 +214,23 @@ def create():
 def show(agreement_id: int):
     """One agreement: every fact, live compliance check, links, other areas' panels."""
     agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    # The documents and lifecycle panels are computed once: the header and the tabs share them.
+    from hrtele.documents.routes import agreement_panel
+    from hrtele.lifecycle.routes import panel_for
+
+    locked = locked_message(agreement)
+    documents_data = agreement_panel(agreement)
+    lifecycle_data = panel_for(agreement)
     return render_template(
         "agreements/show.html",
         agreement=agreement,
         violations=current_violations(agreement, clock.today()),
         seats=seat_occupancy(agreement),
-        locked=locked_message(agreement),
+        locked=locked,
         optional_url=optional_url,
+        documents_data=documents_data,
+        lifecycle_data=lifecycle_data,
+        head=page.header(agreement, documents_data, lifecycle_data, locked),
     )
 
 

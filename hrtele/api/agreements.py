@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func
@@ -15,6 +16,8 @@ from hrtele.api.paging import PageArgsSchema, page_of, sort_field, sorted_stmt
 from hrtele.api.patterns import telework_half_days
 from hrtele.api.problems import problem
 from hrtele.api.schemas import AgreementPageSchema, AgreementSchema
+from hrtele.documents.services import amendment_facts
+from hrtele.domain import amendment_basis as basis
 from hrtele.extensions import db
 from hrtele.models import Agreement, Employee
 from hrtele.models.agreement import AGREEMENT_STATUSES
@@ -41,8 +44,17 @@ class AgreementListArgs(PageArgsSchema):
     sort = sort_field(SORTS, "-start_date")
 
 
-def agreement_view(agreement: Agreement) -> dict[str, Any]:
-    """The agreement with its pattern as half-days and its places (what AgreementSchema dumps)."""
+def agreement_view(
+    agreement: Agreement, facts: tuple[bool, date | None] | None = None
+) -> dict[str, Any]:
+    """The agreement with its pattern as half-days and its places (what AgreementSchema dumps).
+
+    ``facts``: (amendment issued in the app?, paper amendment date), read when not given; the
+    notice answer is the domain's, as on the agreement page.
+    """
+    if facts is None:
+        facts = amendment_facts([agreement.id])[agreement.id]
+    issued, paper_date = facts
     places = [p for p in (agreement.place, agreement.second_place) if p is not None]
     data = {column.key: getattr(agreement, column.key)
             for column in Agreement.__table__.columns}
@@ -51,6 +63,11 @@ def agreement_view(agreement: Agreement) -> dict[str, Any]:
         weekly_pattern=telework_half_days(agreement.weekly_pattern, agreement.place_id,
                                           agreement.second_place_id),
         places=places,
+        amendment_basis=basis.amendment_basis(issued, paper_date),
+        paper_amendment_date=paper_date,
+        notice_refusal=basis.notice_refusal(
+            agreement.status, agreement.kind, issued, paper_date is not None
+        ),
     )
     return data
 
@@ -74,7 +91,8 @@ def list_agreements(args):
         stmt = stmt.where(Agreement.updated_dt >= args["updated_since"])
     page = page_of(sorted_stmt(stmt, args["sort"], SORTS, Agreement.id), args["page"],
                    args["per_page"])
-    page["items"] = [agreement_view(a) for a in page["items"]]
+    facts = amendment_facts(a.id for a in page["items"])
+    page["items"] = [agreement_view(a, facts[a.id]) for a in page["items"]]
     return page
 
 

@@ -170,6 +170,15 @@ class AgreementSchema(TimestampsMixin, FrenchSchema):
     ending_effective_date = Date(allow_none=True)
     ended_date = Date(allow_none=True)
     amendment_version = Int(metadata=_d("Dernière version d'avenant émise (0 : aucune)."))
+    amendment_basis = Str(allow_none=True, metadata=_d(
+        "Avenant sur lequel repose l'accord : issued (émis dans l'application), paper (signé "
+        "sur papier avant elle, enregistré par les RH) ou null (aucun).",
+        enum=["issued", "paper", None]))
+    paper_amendment_date = Date(allow_none=True, metadata=_d(
+        "Date de signature de l'avenant papier (accords antérieurs à l'application)."))
+    notice_refusal = Str(allow_none=True, metadata=_d(
+        "Pourquoi la notification de fin de télétravail ne peut pas être émise maintenant "
+        "(null : elle peut l'être)."))
     version = Int()
 
 

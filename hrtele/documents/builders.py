@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
+from hrtele.domain import amendment_basis
 from hrtele.domain import dates as domain_dates
 from hrtele.domain import notice as domain_notice
 from hrtele.domain.dates import format_euros
@@ -45,6 +47,7 @@ from hrtele.models import (
     EquipmentItem,
     Establishment,
     IssuedDocument,
+    PaperAmendment,
     Policy,
     Post,
     TeleworkRequest,
@@ -79,6 +82,7 @@ __all__ = [
     "employee_info",
     "employer_info",
     "latest_amendment_facts",
+    "latest_paper_amendment",
     "notice_reference",
     "refusal_reference",
     "snapshot_error",
@@ -670,21 +674,37 @@ def _allowance_end(agreement: Agreement, effective: date) -> str:
     )
 
 
-def latest_amendment_facts(agreement: Agreement) -> tuple[str, date]:
-    """Reference and issue date of the current amendment of ``agreement`` (refuses if none)."""
+def latest_paper_amendment(agreement_id: int) -> PaperAmendment | None:
+    """The paper amendment recorded last for the agreement (a correction is a new row)."""
+    return db.session.scalar(
+        select(PaperAmendment)
+        .options(defer(PaperAmendment.pdf_bytes))
+        .where(PaperAmendment.agreement_id == agreement_id)
+        .order_by(PaperAmendment.id.desc())
+        .limit(1)
+    )
+
+
+def latest_amendment_facts(agreement: Agreement) -> tuple[str | None, date, bool]:
+    """Reference (None on paper), date and paper flag of the amendment the notice refers to.
+
+    The amendment issued in the app wins; else the paper amendment HR recorded; else the
+    domain's refusal (hrtele.domain.amendment_basis.notice_refusal).
+    """
     row = db.session.execute(
         select(IssuedDocument.reference, IssuedDocument.snapshot_json, IssuedDocument.issued_dt)
         .where(IssuedDocument.agreement_id == agreement.id, IssuedDocument.kind == "amendment")
         .order_by(IssuedDocument.version.desc())
         .limit(1)
     ).first()
-    if row is None:
-        raise BusinessRuleError(
-            "Aucun avenant n'a été émis pour cet accord : la notification de fin doit se référer "
-            "à l'avenant en vigueur. Émettez d'abord l'avenant."
-        )
-    issue = json.loads(row.snapshot_json).get("issue_date")
-    return row.reference, date.fromisoformat(issue) if issue else row.issued_dt.date()
+    if row is not None:
+        issue = json.loads(row.snapshot_json).get("issue_date")
+        return row.reference, date.fromisoformat(issue) if issue else row.issued_dt.date(), False
+    paper = latest_paper_amendment(agreement.id)
+    if paper is not None:
+        return None, paper.signed_date, True
+    refusal = amendment_basis.notice_refusal(agreement.status, agreement.kind, False, False)
+    raise BusinessRuleError(refusal or "Aucun avenant n'a été émis pour cet accord.")
 
 
 def build_notice(agreement: Agreement, *, number: int, issue_date: date) -> NoticeSnapshot:
@@ -705,7 +725,7 @@ def build_notice(agreement: Agreement, *, number: int, issue_date: date) -> Noti
     notified = agreement.ending_notification_date
     effective = agreement.ending_effective_date
     phase, notice_days = _phase_and_days(agreement, notified)
-    amendment_ref, amendment_date = latest_amendment_facts(agreement)
+    amendment_ref, amendment_date, on_paper = latest_amendment_facts(agreement)
     method = NOTIFICATION_METHODS.get(agreement.ending_method or "", "LRAR")
     details = _one_line(agreement.ending_return_arrangements) or None
     try:
@@ -716,6 +736,7 @@ def build_notice(agreement: Agreement, *, number: int, issue_date: date) -> Noti
             employee=employee_info(employee, require_hire_date=False),
             amendment_reference=amendment_ref,
             amendment_date=amendment_date.isoformat(),
+            amendment_on_paper=on_paper,
             initiative=initiative,
             phase=phase,
             notification_date=notified.isoformat(),

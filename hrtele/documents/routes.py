@@ -16,6 +16,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -30,12 +31,19 @@ from hrtele.audit.service import record
 from hrtele.auth.access import current_actor, get_visible_or_404, guard, require_hr, require_login
 from hrtele.database import writes_on_get
 from hrtele.documents import services
-from hrtele.documents.forms import IssueAmendmentForm, ScanUploadForm
+from hrtele.documents.forms import PaperAmendmentForm, ReissueAmendmentForm, ScanUploadForm
 from hrtele.domain_adapters import RuleViolations
 from hrtele.editing import BusinessRuleError, check_version
 from hrtele.extensions import db
 from hrtele.integrity import verified
-from hrtele.models import Agreement, Employee, IssuedDocument, SignedScan, TeleworkRequest
+from hrtele.models import (
+    Agreement,
+    Employee,
+    IssuedDocument,
+    PaperAmendment,
+    SignedScan,
+    TeleworkRequest,
+)
 from hrtele.web.pagination import paginate
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -117,6 +125,12 @@ def _agreement_back(agreement_id: int) -> str | None:
     return _optional_url("agreements.show", agreement_id=agreement_id)
 
 
+def _agreement_documents(agreement_id: int) -> str | None:
+    """The agreement page opened on its Documents tab (where an issued document shows)."""
+    url = _agreement_back(agreement_id)
+    return f"{url}#onglet-documents" if url else None
+
+
 def _request_back(request_id: int) -> str | None:
     return _optional_url("requests.show", request_id=request_id)
 
@@ -146,6 +160,7 @@ def _personnel_number(document: IssuedDocument) -> str | None:
 # Both downloads write their audit row: run them in one write transaction (SQLite).
 writes_on_get("documents.download")
 writes_on_get("documents.download_scan")
+writes_on_get("documents.download_paper_scan")
 
 
 @bp.get("/<int:document_id>")
@@ -252,18 +267,55 @@ def _issue(action, back: str | None, success: str):
     return redirect(back or url_for("documents.history", employee_id=document.employee_id), 303)
 
 
+def _render_reissue(agreement: Agreement, form: ReissueAmendmentForm, plan, status: int):
+    return render_template(
+        "documents/reissue.html",
+        agreement=agreement,
+        form=form,
+        plan=plan,
+        current=services.documents_for_agreement(agreement.id, "amendment")[:1],
+        back=_agreement_back(agreement.id),
+    ), status
+
+
+@bp.get("/accords/<int:agreement_id>/nouvelle-version")
+@guard(require_hr)
+def confirm_reissue(agreement_id: int):
+    """Confirmation page of a new amendment version: what changed, what issuing it does."""
+    agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    plan = services.amendment_plan(agreement, clock.today())
+    if not plan.allowed:
+        return _refused(plan.refusal or "Émission impossible.", back=_agreement_back(agreement.id))
+    if not plan.supersedes:
+        # Nothing to supersede: the first issue needs no confirmation.
+        return redirect(_agreement_back(agreement.id) or url_for("documents.history",
+                        employee_id=agreement.employee_id), 303)
+    form = ReissueAmendmentForm()
+    form.version.data = agreement.version
+    return _render_reissue(agreement, form, plan, 200)
+
+
 @bp.post("/accords/<int:agreement_id>/avenant")
 @guard(require_hr)
 def issue_amendment(agreement_id: int):
-    """Issue (or reissue) the amendment of an agreement: version n+1, stored for good."""
+    """Issue (or reissue) the amendment of an agreement: version n+1, stored for good.
+
+    A new version supersedes the one in force: it needs the confirmation box of the
+    confirmation page, else that page comes back (422) saying what issuing does.
+    """
     agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
-    form = IssueAmendmentForm()
+    form = ReissueAmendmentForm()
     form.validate()
     # A second click, or someone else's edit since the page was shown, is refused (409).
     check_version(agreement, form.version.data, "Cet accord")
+    plan = services.amendment_plan(agreement, clock.today())
+    if plan.allowed and plan.supersedes and not form.confirm.data:
+        if not form.confirm.errors:
+            form.confirm.errors = ["Cochez la case pour confirmer l'émission de la nouvelle version."]
+        return _render_reissue(agreement, form, plan, 422)
     return _issue(
         lambda: services.issue_amendment(agreement, current_actor(), clock.today()),
-        _agreement_back(agreement.id),
+        _agreement_documents(agreement.id),
         "Avenant {reference} émis et enregistré.",
     )
 
@@ -275,7 +327,7 @@ def issue_notice(agreement_id: int):
     agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
     return _issue(
         lambda: services.issue_notice(agreement, current_actor(), clock.today()),
-        _agreement_back(agreement.id),
+        _agreement_documents(agreement.id),
         "Notification de fin de télétravail {reference} émise et enregistrée.",
     )
 
@@ -325,6 +377,74 @@ def upload_scan(document_id: int):
     ), status
 
 
+# --------------------------------------------------------------------------- paper amendment (HR)
+
+
+@bp.route("/accords/<int:agreement_id>/avenant-papier", methods=["GET", "POST"])
+@guard(require_hr)
+def paper_amendment(agreement_id: int):
+    """Record the amendment signed on paper before the app (date, optional PDF scan)."""
+    agreement = get_visible_or_404(Agreement, agreement_id, current_actor())
+    today = clock.today()
+    refusal = services.paper_amendment_refusal(agreement, today)
+    form = PaperAmendmentForm()
+    max_bytes = int(current_app.config["SIGNED_SCAN_MAX_BYTES"])
+    if refusal is None and form.validate_on_submit():
+        date_refusal = services.paper_amendment_refusal(agreement, today, form.signed_date.data)
+        storage = form.scan.data
+        scan = None
+        if storage is not None and getattr(storage, "filename", ""):
+            scan = (storage.filename, storage.stream.read(max_bytes + 1))
+        if date_refusal:
+            form.signed_date.errors = [*form.signed_date.errors, date_refusal]
+        else:
+            try:
+                services.record_paper_amendment(
+                    agreement, form.signed_date.data, scan, current_actor(), today, max_bytes
+                )
+                db.session.commit()
+            except BusinessRuleError as exc:
+                # The date was checked above: what is left is the scan (not a PDF, too big...).
+                db.session.rollback()
+                form.scan.errors = [*form.scan.errors, str(exc)]
+            else:
+                flash("Avenant papier enregistré : la notification de fin peut s'y référer.",
+                      "success")
+                return redirect(_agreement_documents(agreement.id) or url_for(
+                    "documents.history", employee_id=agreement.employee_id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "documents/paper_amendment.html",
+        form=form,
+        agreement=agreement,
+        refusal=refusal,
+        current=services.paper_amendment(agreement.id),
+        max_mb=max_bytes / (1024 * 1024),
+        back=_agreement_back(agreement.id),
+    ), status
+
+
+def _paper_owner(row: PaperAmendment) -> int | None:
+    return db.session.scalar(select(Agreement.employee_id).where(Agreement.id == row.agreement_id))
+
+
+@bp.get("/avenants-papier/<int:paper_id>/scan")
+@guard(require_hr)
+def download_paper_scan(paper_id: int):
+    """The scan of a paper amendment (HR), checked against its recorded SHA-256."""
+    row = get_visible_or_404(PaperAmendment, paper_id, current_actor(), owner=_paper_owner)
+    if row.pdf_bytes is None or row.sha256 is None:
+        abort(404)  # no scan was attached: no page links here
+    return _serve_stored(
+        "paper_amendments",
+        row.id,
+        row.pdf_bytes,
+        row.sha256,
+        f"avenant-papier-accord-{row.agreement_id}-{row.id}.pdf",
+        {"agreement_id": row.agreement_id},
+    )
+
+
 # --------------------------------------------------------------------------- history (HR)
 
 
@@ -358,28 +478,52 @@ def _panels() -> dict[str, Any]:
 
 
 def agreement_panel(agreement: Agreement) -> dict[str, Any]:
-    """What the agreement page shows: versions, scans, issue / notice actions."""
+    """What the agreement page shows: versions, scans, issue / notice actions.
+
+    Every button the page shows leads somewhere that works: a preview or an issue action is
+    offered only when the services say it can succeed, else the page gives their reason.
+    """
+    today = clock.today()
     documents = services.documents_for_agreement(agreement.id)
     amendments = [d for d in documents if d.kind == "amendment"]
     notices = [d for d in documents if d.kind == "reversibility_notice"]
-    plan = services.amendment_plan(agreement)
+    plan = services.amendment_plan(agreement, today)
     blocking = []
+    preview_refusal = None
     if plan.allowed:
-        blocking = [
-            v
-            for v in services.amendment_violations(agreement, clock.today())
-            if v.blocking
-        ]
+        preview_refusal = services.amendment_preview_refusal(agreement, today)
+        if preview_refusal is None:
+            blocking = [
+                v for v in services.amendment_violations(agreement, today) if v.blocking
+            ]
     show_notice = agreement.status == "ending" or (agreement.status == "ended" and not notices)
+    show_notice = show_notice and agreement.kind == "regular"
+    paper = services.paper_amendment(agreement.id) if not amendments else None
+    current_notice = services.notice_document(agreement) if show_notice else None
+    notice_refusal = None
+    if show_notice and current_notice is None:
+        notice_refusal = services.notice_preview_refusal(agreement, today)
+    paper_refusal = services.paper_amendment_refusal(agreement, today) if not amendments else (
+        "L'avenant a été émis dans l'application."
+    )
+    scans = services.scans_for_documents(d.id for d in documents)
     return {
         "amendments": amendments,
         "notices": notices,
-        "scans": services.scans_for_documents(d.id for d in documents),
+        "scans": scans,
         "issuers": services.issuer_names(documents),
         "plan": plan,
         "blocking": blocking,
-        "show_notice": show_notice and agreement.kind == "regular",
-        "current_notice": services.notice_document(agreement) if show_notice else None,
+        "amendment_preview": plan.allowed and preview_refusal is None,
+        "amendment_preview_refusal": preview_refusal,
+        "can_issue_amendment": plan.allowed and preview_refusal is None and not blocking,
+        "show_notice": show_notice,
+        "current_notice": current_notice,
+        "notice_preview": show_notice and current_notice is None and notice_refusal is None,
+        "notice_refusal": notice_refusal,
+        "paper": paper,
+        "can_record_paper": paper_refusal is None,
+        "needs_paper": show_notice and not amendments and paper is None and paper_refusal is None,
     }
 
 

@@ -26,13 +26,14 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
+from hrtele import clock
 from hrtele.agreements.compliance import check_stored
 from hrtele.audit.service import record, record_change
 from hrtele.documents import builders
 from hrtele.documents.pdf_check import UnsafePdf, check_plain_pdf
 from hrtele.documents.render import TEMPLATE_VERSION, render_pdf
 from hrtele.documents.snapshots import Snapshot, snapshot_from_json, snapshot_json
-from hrtele.domain import document_kinds, lifecycle
+from hrtele.domain import amendment_basis, document_kinds, lifecycle
 from hrtele.domain.terms import Violation
 from hrtele.domain_adapters import (
     RuleViolations,
@@ -44,6 +45,7 @@ from hrtele.models import (
     Agreement,
     AgreementEvent,
     IssuedDocument,
+    PaperAmendment,
     SignedScan,
     TeleworkRequest,
     User,
@@ -59,6 +61,14 @@ __all__ = [
     "amendment_plan",
     "amendment_snapshot",
     "amendment_violations",
+    "amendment_changes",
+    "amendment_facts",
+    "amendment_preview_refusal",
+    "has_issued_amendment",
+    "notice_preview_refusal",
+    "paper_amendment",
+    "paper_amendment_refusal",
+    "record_paper_amendment",
     "attach_scan",
     "document_history_stmt",
     "documents_for_agreement",
@@ -126,6 +136,13 @@ class AmendmentPlan:
     event: str | None  # 'issue' or 'reissue'; None when refused
     next_status: str | None
     refusal: str | None  # French reason when event is None
+    #: Printed parts changed since the last version issued for this agreement (French names);
+    #: empty for a first issue.
+    changes: tuple[str, ...] = ()
+    #: A version was already issued for this agreement: issuing supersedes it.
+    supersedes: bool = False
+    #: Refused only because nothing changed since the last issued version.
+    up_to_date: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -133,8 +150,35 @@ class AmendmentPlan:
         return self.event is not None
 
 
-def amendment_plan(agreement: Agreement) -> AmendmentPlan:
-    """Event, resulting status, or the French reason why the amendment cannot be issued now."""
+def amendment_plan(agreement: Agreement, today: date | None = None) -> AmendmentPlan:
+    """Event, resulting status, or the French reason why the amendment cannot be issued now.
+
+    A new version is only issued when the printed terms changed since the last version issued
+    for this agreement (or when an « avenant modificatif » was decided in the follow-up).
+    """
+    plan = _status_plan(agreement)
+    if not plan.allowed:
+        return plan
+    changes = amendment_changes(agreement, today or clock.today())
+    if changes is None:
+        return plan  # first issue for this agreement
+    if not changes and not agreement.has_pending_amendment:
+        version = agreement.amendment_version or 0
+        return AmendmentPlan(
+            None,
+            None,
+            f"L'avenant est à jour : l'accord n'a pas changé depuis la version {version} "
+            "émise. Modifiez l'accord pour émettre une nouvelle version.",
+            supersedes=True,
+            up_to_date=True,
+        )
+    return AmendmentPlan(
+        plan.event, plan.next_status, None, changes=tuple(changes), supersedes=True
+    )
+
+
+def _status_plan(agreement: Agreement) -> AmendmentPlan:
+    """What the state machine alone allows (before comparing with the last issued version)."""
     if agreement.kind != "regular":
         return AmendmentPlan(
             None,
@@ -164,6 +208,79 @@ def amendment_plan(agreement: Agreement) -> AmendmentPlan:
     else:
         reason = f"Impossible d'émettre l'avenant d'un accord à l'état « {label} »."
     return AmendmentPlan(None, None, reason)
+
+
+def _last_amendment(agreement_id: int) -> IssuedDocument | None:
+    return db.session.scalar(
+        select(IssuedDocument)
+        .options(defer(IssuedDocument.pdf_bytes))
+        .where(IssuedDocument.agreement_id == agreement_id, IssuedDocument.kind == "amendment")
+        .order_by(IssuedDocument.version.desc())
+        .limit(1)
+    )
+
+
+def has_issued_amendment(agreement_id: int) -> bool:
+    """An amendment of the agreement was issued (stored) in the app."""
+    return db.session.scalar(
+        select(IssuedDocument.id)
+        .where(IssuedDocument.agreement_id == agreement_id, IssuedDocument.kind == "amendment")
+        .limit(1)
+    ) is not None
+
+
+def amendment_facts(agreement_ids: Iterable[int]) -> dict[int, tuple[bool, date | None]]:
+    """(issued in the app?, date of the latest paper amendment) per agreement, in two queries."""
+    ids = list(agreement_ids)
+    out: dict[int, tuple[bool, date | None]] = {i: (False, None) for i in ids}
+    if not ids:
+        return out
+    issued = set(db.session.scalars(
+        select(IssuedDocument.agreement_id).distinct().where(
+            IssuedDocument.agreement_id.in_(ids), IssuedDocument.kind == "amendment"
+        )
+    ))
+    latest = (
+        select(func.max(PaperAmendment.id))
+        .where(PaperAmendment.agreement_id.in_(ids))
+        .group_by(PaperAmendment.agreement_id)
+    )
+    paper = dict(db.session.execute(
+        select(PaperAmendment.agreement_id, PaperAmendment.signed_date)
+        .where(PaperAmendment.id.in_(latest))
+    ).all())
+    return {i: (i in issued, paper.get(i)) for i in ids}
+
+
+def amendment_changes(agreement: Agreement, today: date) -> list[str] | None:
+    """Parts of the amendment that would print differently from the last issued version.
+
+    None when no version was issued for this agreement; every part when the current terms
+    cannot be printed (the preview then says why) or the old snapshot cannot be read back.
+    """
+    last = _last_amendment(agreement.id)
+    if last is None:
+        return None
+    try:
+        current = builders.build_amendment(
+            agreement, version=last.version + 1, issue_date=today
+        ).to_dict()
+    except BusinessRuleError:
+        return ["avenant"]
+    try:
+        previous = snapshot_from_json(last.snapshot_json).to_dict()
+    except (ValueError, TypeError):
+        previous = None  # an unreadable old snapshot: treat everything as changed
+    return list(amendment_basis.amendment_changes(previous, current))
+
+
+def amendment_preview_refusal(agreement: Agreement, today: date) -> str | None:
+    """French reason why the amendment cannot be previewed now (None: the preview works)."""
+    try:
+        _build_amendment(agreement, today)
+    except BusinessRuleError as refused:
+        return str(refused)
+    return None
 
 
 # --------------------------------------------------------------------------- storage
@@ -306,7 +423,7 @@ def preview_amendment(agreement: Agreement, today: date) -> bytes:
 
 def issue_amendment(agreement: Agreement, actor: User | None, today: date) -> IssuedDocument:
     """Issue version n+1 of the amendment: checks, renders, stores, supersedes, records events."""
-    plan = amendment_plan(agreement)
+    plan = amendment_plan(agreement, today)
     if not plan.allowed:
         raise BusinessRuleError(plan.refusal or "Émission impossible.")
     _require_compliance(agreement, today)
@@ -387,22 +504,18 @@ def notice_document(agreement: Agreement) -> IssuedDocument | None:
     return latest
 
 
+def paper_amendment(agreement_id: int) -> PaperAmendment | None:
+    """The paper amendment recorded last for the agreement, without its scan bytes."""
+    return builders.latest_paper_amendment(agreement_id)
+
+
 def _check_notice_allowed(agreement: Agreement) -> None:
-    if document_kinds.can_issue_notice(
-        agreement.status, agreement.kind, bool(documents_for_agreement(agreement.id, "amendment"))
-    ):
-        return
-    if agreement.status not in NOTICE_STATUSES:
-        label = lifecycle.STATE_LABELS.get(agreement.status, agreement.status)
-        raise BusinessRuleError(
-            f"La notification de fin de télétravail s'émet une fois la fin notifiée dans le "
-            f"suivi de l'accord ; cet accord est à l'état « {label} »."
-        )
-    if agreement.kind != "regular":
-        raise BusinessRuleError(
-            "Un télétravail imposé pour circonstances exceptionnelles prend fin sans "
-            "notification de réversibilité."
-        )
+    """Refuse (French message) unless the domain allows the notice now."""
+    issued = has_issued_amendment(agreement.id)
+    paper = not issued and paper_amendment(agreement.id) is not None
+    refusal = amendment_basis.notice_refusal(agreement.status, agreement.kind, issued, paper)
+    if refusal:
+        raise BusinessRuleError(refusal)
 
 
 def notice_refusal(agreement: Agreement) -> str | None:
@@ -417,6 +530,16 @@ def notice_refusal(agreement: Agreement) -> str | None:
             f"La notification de fin de télétravail de cet accord a déjà été émise "
             f"(référence {existing.reference})."
         )
+    return None
+
+
+def notice_preview_refusal(agreement: Agreement, today: date) -> str | None:
+    """French reason why the notice cannot be previewed now (None: the preview works)."""
+    try:
+        _check_notice_allowed(agreement)
+        notice_snapshot(agreement, today)
+    except BusinessRuleError as refused:
+        return str(refused)
     return None
 
 
@@ -665,3 +788,66 @@ def attach_scan(
         },
     )
     return scan
+
+
+# --------------------------------------------------------------------------- paper amendment
+
+
+def paper_amendment_refusal(
+    agreement: Agreement, today: date, signed_date: date | None = None
+) -> str | None:
+    """French reason why a paper amendment cannot be recorded now (None: it can)."""
+    return amendment_basis.paper_amendment_refusal(
+        agreement.status,
+        agreement.kind,
+        has_issued_amendment(agreement.id),
+        signed_date,
+        today,
+    )
+
+
+def record_paper_amendment(
+    agreement: Agreement,
+    signed_date: date,
+    scan: tuple[str | None, bytes] | None,
+    actor: User | None,
+    today: date,
+    max_bytes: int,
+) -> PaperAmendment:
+    """Record the amendment signed on paper before the app (date, optional PDF scan).
+
+    The scan is checked like a signed scan (a real PDF, within the size limit). A correction
+    is a new row: the latest one counts, earlier notices keep what they printed.
+    """
+    refusal = paper_amendment_refusal(agreement, today, signed_date)
+    if refusal:
+        raise BusinessRuleError(refusal)
+    row = PaperAmendment(
+        agreement_id=agreement.id,
+        signed_date=signed_date,
+        recorded_by_id=actor.id if actor is not None else None,
+        recorded_dt=utcnow(),
+    )
+    if scan is not None:
+        filename, data = scan
+        validate_scan(data, max_bytes)
+        row.filename = scan_filename(filename)
+        row.pdf_bytes = data
+        row.sha256 = hashlib.sha256(data).hexdigest()
+        row.size = len(data)
+    db.session.add(row)
+    db.session.flush()
+    record(
+        "create",
+        "paper_amendments",
+        row.id,
+        actor,
+        {
+            "agreement_id": agreement.id,
+            "signed_date": signed_date.isoformat(),
+            "filename": row.filename,
+            "sha256": row.sha256,
+            "size": row.size,
+        },
+    )
+    return row

@@ -486,7 +486,9 @@ class NoticeSnapshot(_Document):
     issue_date: IsoDate
     employer: EmployerInfo
     employee: EmployeeInfo
-    amendment_reference: str
+    #: Reference of the amendment issued in the app; None when it was signed on paper.
+    amendment_reference: str | None
+    #: Date of the amendment: its issue date, or the signature date of the paper amendment.
     amendment_date: IsoDate
     initiative: Initiative
     phase: Phase
@@ -501,9 +503,17 @@ class NoticeSnapshot(_Document):
     requires_countersignature: bool
     place_of_signature: str
     reason: str | None = None
+    #: The amendment was signed on paper before the app (no app reference); older snapshots
+    #: lack the key and read back as False.
+    amendment_on_paper: bool = False
 
     def _validate(self) -> None:
         super()._validate()
+        if not self.amendment_on_paper and not (self.amendment_reference or "").strip():
+            raise ValueError(
+                "La notification doit citer la référence de l'avenant émis, ou indiquer "
+                "l'avenant signé sur papier."
+            )
         notified = _parse_iso(self.notification_date, "notification_date")
         effective = _parse_iso(self.effective_end_date, "effective_end_date")
         if self.notice_days < 0:

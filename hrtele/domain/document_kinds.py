@@ -67,11 +67,6 @@ def can_issue_amendment(state: str, kind: str, has_pending_amendment: bool) -> b
     return state in AMENDMENT_REVISION_STATES and has_pending_amendment
 
 
-def can_issue_notice(state: str, kind: str, has_amendment: bool) -> bool:
-    """Whether the reversibility notice may be issued (an amendment, in or out of the app)."""
-    return kind == "regular" and state in NOTICE_STATES and has_amendment
-
-
 def label(code: str) -> str:
     """French label of a document kind (the code itself when unknown)."""
     kind = DOCUMENT_KINDS.get(code)

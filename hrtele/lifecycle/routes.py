@@ -152,11 +152,11 @@ def _refusal_text(exc: lc.TransitionRefused) -> str:
 
 
 def _refused_transition(form, exc: lc.TransitionRefused) -> str:
-    """Roll back a refused transition, show why beside its field and in a flash; the text."""
+    """Roll back a refused transition, show why beside its field (once); the text."""
     db.session.rollback()
     refusal = _refusal_text(exc)
+    # Shown once, beside its field (or in the form's error summary), not again in a flash.
     _field_error(form, exc.field, refusal)
-    flash(refusal, "error")
     return refusal
 
 
@@ -185,16 +185,27 @@ def _issue_action(agreement: Agreement) -> dict[str, str] | None:
     return {"url": url, "method": "GET" if "GET" in methods else "POST"}
 
 
+def panel_for(agreement: Agreement) -> dict[str, Any]:
+    """What the lifecycle panel of one agreement shows (state, actions, follow-up, timeline)."""
+    data = services.panel_data(agreement, clock.today())
+    data["issue_action"] = _issue_action(agreement)
+    if data["issue_action"] is not None:
+        # The documents area knows whether a version is due (first issue, or terms changed
+        # since the last one): no « issue » button on an amendment that is up to date.
+        from hrtele.documents.services import amendment_plan
+
+        data["can_issue"] = amendment_plan(agreement, clock.today()).allowed
+    data["slugs"] = SLUG_OF
+    data["event_labels"] = lc.EVENT_LABELS
+    return data
+
+
 @bp.app_context_processor
 def _panel_helpers():
     """Template helpers for the panels other areas' pages include."""
 
     def lifecycle_panel(agreement: Agreement) -> dict[str, Any]:
-        data = services.panel_data(agreement, clock.today())
-        data["issue_action"] = _issue_action(agreement)
-        data["slugs"] = SLUG_OF
-        data["event_labels"] = lc.EVENT_LABELS
-        return data
+        return panel_for(agreement)
 
     def lifecycle_employee_panel(employee: Employee) -> dict[str, Any]:
         return services.employee_panel_data(employee, clock.today())

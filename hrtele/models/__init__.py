@@ -13,7 +13,7 @@ from hrtele.models.audit import AuditChainHead, AuditEntry
 from hrtele.models.base import Base
 from hrtele.models.cache import AllowanceLine, DataVersion, DerivedResult
 from hrtele.models.campaign import Campaign, CampaignItem
-from hrtele.models.document import IssuedDocument, SignedScan
+from hrtele.models.document import IssuedDocument, PaperAmendment, SignedScan
 from hrtele.models.employee import Employee
 from hrtele.models.imports import ImportBatch
 from hrtele.models.indexes import SCALE_INDEXES
@@ -55,6 +55,7 @@ __all__ = [
     "Invitation",
     "IssuedDocument",
     "Notification",
+    "PaperAmendment",
     "PayrollExport",
     "Place",
     "Policy",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -76,3 +77,29 @@ class SignedScan(Base):
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     uploaded_dt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PaperAmendment(Base):
+    """An amendment signed on paper before the app (imported agreements), recorded by HR.
+
+    Rows are only ever added: a correction is a new row and the latest one counts, so a notice
+    issued earlier keeps pointing at what it printed. The optional scan is stored like a
+    signed scan (PDF bytes checked on upload, SHA-256 re-checked on download).
+    """
+
+    __tablename__ = "paper_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    signed_date: Mapped[date] = mapped_column(Date)
+    filename: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    pdf_bytes: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    recorded_dt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def has_scan(self) -> bool:
+        """A scan of the signed paper amendment was uploaded."""
+        return self.sha256 is not None

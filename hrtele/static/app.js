@@ -52,6 +52,7 @@
     pending = window.setTimeout(updateScrollers, 150);
   });
   updateScrollers(); // the script is deferred: the document is parsed
+  window.hrteleUpdateScrollers = updateScrollers; // tabs call it when a panel is shown
 })();
 
 // Campaign progress: poll the JSON status endpoint and update the bar without reloading
@@ -115,5 +116,120 @@
     form.addEventListener("change", function (event) {
       if (event.target !== toggle && event.target.name === name) { sync(); }
     });
+  });
+})();
+// Progressive enhancement of forms and sectioned pages (no inline script: the CSP forbids it).
+(function () {
+  "use strict";
+
+  // -- Error summary of a refused form: takes the keyboard focus, its links focus the field.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    // A page that puts the focus on a field itself (autofocus, e.g. the log-in form) keeps it.
+    if (!document.querySelector("[autofocus]")) { summary.focus(); }
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      var input = target.matches("input, select, textarea, button")
+        ? target : target.querySelector("input, select, textarea, button");
+      if (input) {
+        event.preventDefault();
+        target.scrollIntoView({ block: "center" });
+        input.focus();
+      }
+    });
+  }
+
+  // -- Tabs (WAI-ARIA tabs pattern, automatic activation). Without JavaScript the markup is
+  // a list of links to sections that are all shown; with it, one panel at a time, arrows,
+  // Home and End move between tabs, and the address's #fragment selects the panel holding it.
+  var lists = document.querySelectorAll("[data-tabs]");
+  Array.prototype.forEach.call(lists, function (nav) {
+    var list = nav.querySelector("ul");
+    var links = Array.prototype.slice.call(nav.querySelectorAll("a[data-tab]"));
+    var panels = links.map(function (a) {
+      return document.getElementById(a.getAttribute("href").slice(1));
+    });
+    if (!list || !links.length || panels.indexOf(null) !== -1) { return; }
+    list.setAttribute("role", "tablist");
+    if (nav.getAttribute("aria-label")) {
+      list.setAttribute("aria-label", nav.getAttribute("aria-label"));
+    }
+    links.forEach(function (a, i) {
+      a.parentNode.setAttribute("role", "presentation");
+      a.setAttribute("role", "tab");
+      a.id = a.id || "tab-" + panels[i].id;
+      a.setAttribute("aria-controls", panels[i].id);
+      panels[i].setAttribute("role", "tabpanel");
+      panels[i].setAttribute("aria-labelledby", a.id);
+      panels[i].setAttribute("tabindex", "0");
+      panels[i].classList.add("tab-panel-js");
+    });
+    nav.classList.add("tabs-js");
+
+    function select(index, focus) {
+      links.forEach(function (a, i) {
+        var on = i === index;
+        a.setAttribute("aria-selected", on ? "true" : "false");
+        a.setAttribute("tabindex", on ? "0" : "-1");
+        panels[i].hidden = !on;
+      });
+      // Tables of a panel that was hidden could not be measured: scrollers are set now.
+      if (window.hrteleUpdateScrollers) { window.hrteleUpdateScrollers(); }
+      if (focus) { links[index].focus(); }
+    }
+
+    function indexForHash() {
+      var id = window.location.hash.slice(1);
+      if (!id) { return -1; }
+      var el = document.getElementById(id);
+      if (!el) { return -1; }
+      for (var i = 0; i < panels.length; i += 1) {
+        if (panels[i] === el || panels[i].contains(el)) { return i; }
+      }
+      return -1;
+    }
+
+    links.forEach(function (a, i) {
+      a.addEventListener("click", function (event) {
+        event.preventDefault();
+        select(i, true);
+        if (window.history && window.history.replaceState) {
+          window.history.replaceState(null, "", "#" + panels[i].id);
+        }
+      });
+      a.addEventListener("keydown", function (event) {
+        var next = null;
+        if (event.key === "ArrowRight") { next = (i + 1) % links.length; }
+        else if (event.key === "ArrowLeft") { next = (i - 1 + links.length) % links.length; }
+        else if (event.key === "Home") { next = 0; }
+        else if (event.key === "End") { next = links.length - 1; }
+        if (next !== null) {
+          event.preventDefault();
+          select(next, true);
+        }
+      });
+    });
+
+    function fromHash() {
+      var index = indexForHash();
+      if (index !== -1) {
+        select(index, false);
+        var el = document.getElementById(window.location.hash.slice(1));
+        if (el && el !== panels[index]) { el.scrollIntoView(); }
+      }
+      return index;
+    }
+    window.addEventListener("hashchange", fromHash);
+    if (fromHash() === -1) {
+      // A refused form inside a panel opens that panel.
+      var withError = -1;
+      panels.forEach(function (p, i) {
+        if (withError === -1 && p.querySelector("[data-error-summary], .has-error")) { withError = i; }
+      });
+      select(withError === -1 ? 0 : withError, false);
+    }
   });
 })();

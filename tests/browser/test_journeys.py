@@ -175,17 +175,21 @@ def test_hr_from_post_to_downloaded_amendment(open_page, check_page, live_server
     expect(page.get_by_role("heading", level=1)).to_contain_text(full_name)
     check_page(page, "a14-accord-brouillon")
 
-    # -- issue the amendment, then download it
+    # -- issue the amendment (the header's main action), then download it
+    page.locator("header.agreement-head").get_by_role("button", name="Émettre l'avenant").click()
+    expect(flash(page)).to_contain_text("émis et enregistré")
     amendment = page.locator("section.documents-panel").filter(
         has=page.get_by_role("heading", name="Avenant de télétravail")
     )
-    amendment.get_by_role("button", name="Émettre l'avenant").click()
-    expect(flash(page)).to_contain_text("émis et enregistré")
+    expect(amendment).to_be_visible()  # the page opens on its Documents tab
+    expect(amendment).to_contain_text("L'avenant est à jour")
     link = amendment.get_by_role("link", name=re.compile(r"^Télécharger \(PDF"))
     expect(link).to_have_count(1)
     check_page(page, "a15-accord-avenant-emis")
+    page.get_by_role("tab", name="Modalités").click()
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / "ecran-rh-accord.png"))  # docs/ : README « Aperçu »
+    page.get_by_role("tab", name="Documents").click()
 
     data = download(page, link.click)
     assert data.startswith(b"%PDF")
@@ -290,7 +294,8 @@ def test_employee_asks_to_end_telework_and_hr_issues_the_notice(open_page, check
     login(hr, HR_EMAIL)
     hr.goto(agreement_url)
     check_page(hr, "c01-accord-avenant-emis")
-    hr.locator(".lifecycle-panel").get_by_role("link", name="Enregistrer les signatures").click()
+    head = hr.locator("header.agreement-head")  # the next step is the header's main action
+    head.get_by_role("link", name="Enregistrer les signatures").click()
     expect(hr.get_by_role("heading", level=1)).to_have_text("Enregistrer les signatures")
     check_page(hr, "c02-signatures")
     hr.get_by_label("Date de signature du salarié").fill(fr(today))
@@ -298,7 +303,7 @@ def test_employee_asks_to_end_telework_and_hr_issues_the_notice(open_page, check
     hr.get_by_role("button", name="Enregistrer").click()
     expect(flash(hr)).to_contain_text("signé par les deux parties")
 
-    hr.locator(".lifecycle-panel").get_by_role("link", name="Démarrer le télétravail").click()
+    head.get_by_role("link", name="Démarrer le télétravail").click()
     expect(hr.get_by_label("Premier jour de télétravail")).to_have_value(fr(today))
     check_page(hr, "c03-demarrage")
     hr.get_by_role("button", name="Enregistrer").click()
@@ -329,6 +334,7 @@ def test_employee_asks_to_end_telework_and_hr_issues_the_notice(open_page, check
 
     # HR issues the written notice and downloads it.
     hr.goto(agreement_url)
+    hr.get_by_role("tab", name="Documents").click()
     notice = hr.locator("section.documents-panel").filter(
         has=hr.get_by_role("heading", name=re.compile("Notification de fin de télétravail"))
     )

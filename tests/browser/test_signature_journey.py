@@ -102,6 +102,9 @@ def _issued_agreement_with_an_account() -> dict:
         .order_by(Agreement.id)
     ).first()
     employee = agreement.employee
+    # Changed terms: a new version of the amendment is due (an unchanged one is not re-issued).
+    agreement.contact_slots = "9 h 00 – 12 h 00 et 14 h 00 – 16 h 30"
+    db.session.commit()
     make_user(EMPLOYEE_EMAIL, role="employee", employee_id=employee.id,
               display_name=employee.first_name)
     return {"agreement_id": agreement.id, "name": f"{employee.first_name} {employee.last_name}"}
@@ -141,7 +144,14 @@ def test_demo_amendment_signed_on_a_phone_and_by_hr(browser, demo_server, check_
         hr = _open(browser, demo_server, problems, contexts)
         login(hr, HR_DEMO, HR_DEMO_PASSWORD)
         hr.goto(f"/accords/{seeded['agreement_id']}")
-        hr.get_by_role("button", name=re.compile("Émettre (une nouvelle version de )?l'avenant")).click()
+        head = hr.locator("header.agreement-head")
+        reissue = head.get_by_role("link", name="Émettre une nouvelle version…")
+        if reissue.count():  # the demo stored its amendment: a new version, after confirming
+            reissue.click()
+            hr.get_by_label(re.compile("Je confirme l'émission d'une nouvelle version")).check()
+            hr.get_by_role("button", name="Émettre la nouvelle version").click()
+        else:
+            head.get_by_role("button", name="Émettre l'avenant").click()
         expect(hr.locator("body")).to_contain_text("émis et enregistré")
         hr.get_by_role("button", name="Lancer la signature électronique").click()
         expect(hr.locator("body")).to_contain_text("Signature électronique de")
@@ -167,7 +177,7 @@ def test_demo_amendment_signed_on_a_phone_and_by_hr(browser, demo_server, check_
         check_page(phone, "s03-salarie-a-signe-mobile")
 
         # HR (the demo signatory) signs for the employer.
-        hr.goto(f"/accords/{seeded['agreement_id']}")
+        hr.goto(f"/accords/{seeded['agreement_id']}#onglet-documents")
         hr.get_by_role("link", name="Voir / signer").click()
         _sign(hr, HR_DEMO_PASSWORD)
         expect(hr.locator("body")).to_contain_text("signé par toutes les parties")

@@ -234,9 +234,20 @@ def test_reissue_creates_a_new_version_and_supersedes_the_old_one(db_session, hr
     events = [e.event for e in agreement.events]
     assert events == ["issue", "reissue"]
 
+    # Unchanged since version 2: no new version (the amendment is up to date).
+    plan = services.amendment_plan(agreement, date(2026, 11, 26))
+    assert not plan.allowed and plan.up_to_date and "à jour" in plan.refusal
+    with pytest.raises(BusinessRuleError, match="L'avenant est à jour"):
+        services.issue_amendment(agreement, hr, date(2026, 11, 26))
+    db.session.rollback()
+
     # Edited after issue, the agreement went back to draft: 'issue' again, version 3.
+    agreement = db.session.get(type(agreement), agreement.id)
     agreement.status = "draft"
+    agreement.contact_slots = "9 h 30 – 12 h 00 et 14 h 00 – 16 h 00"
     db.session.commit()
+    plan = services.amendment_plan(agreement, date(2026, 11, 26))
+    assert plan.allowed and plan.supersedes and plan.changes == ("plages de joignabilité",)
     third = _issue(agreement, hr, date(2026, 11, 26))
     assert third.version == 3
     db.session.refresh(agreement)
@@ -315,6 +326,7 @@ def test_incomplete_employee_record_is_refused_in_french(db_session, hr):
 def test_concurrent_issue_of_the_same_version_creates_no_duplicate(db_session, hr, monkeypatch):
     agreement = agreement_variant("full_days-per_weekly_day")
     _issue(agreement, hr)
+    agreement.contact_slots = "9 h 30 – 12 h 00 et 14 h 00 – 16 h 00"  # a new version is due
     # A second request that read the database before the first one committed computes the
     # same next version: the unique constraint refuses it with a French message.
     monkeypatch.setattr(services, "_next_version", lambda employee_id, kind: 1)
@@ -515,7 +527,7 @@ def test_notice_requires_an_issued_amendment_and_an_ending_status(db_session, hr
     with pytest.raises(BusinessRuleError, match="fin notifiée"):
         services.issue_notice(agreement, hr, TODAY)
     _ending(agreement)
-    with pytest.raises(BusinessRuleError, match="Aucun avenant n'a été émis"):
+    with pytest.raises(BusinessRuleError, match="enregistrez d'abord l'avenant signé sur papier"):
         services.issue_notice(agreement, hr, TODAY)
     db.session.rollback()
     assert _count() == 0

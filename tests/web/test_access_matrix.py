@@ -87,6 +87,21 @@ def _employee(s, who):
     return {"employee_id": s.employee(who)}
 
 
+def _paper_scan(agreement_id: int) -> int:
+    """A paper amendment with its scan (stored bytes) for the owner's agreement."""
+    import hashlib
+
+    from hrtele.models import PaperAmendment
+
+    pdf = f"%PDF-1.7 avenant papier {agreement_id}".encode()
+    row = PaperAmendment(agreement_id=agreement_id, signed_date=date(2024, 3, 1),
+                         filename="avenant.pdf", pdf_bytes=pdf,
+                         sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
 PERIOD = {"year": 2026, "month": 10}
 _EXPORT = {"fmt": "csv"}  # list exports (issue 13): CSV or XLSX of the filtered list
 
@@ -231,6 +246,11 @@ RULES: dict[str, Rule] = {
     "documents.issue_amendment": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
     "documents.issue_notice": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
     "documents.issue_refusal": Rule("hr", ids=lambda s, who: {"request_id": s.request(who)}),
+    "documents.confirm_reissue": Rule("hr", ok=(200, 303, 422),
+                                      ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "documents.paper_amendment": Rule("hr", ids=lambda s, who: {"agreement_id": s.agreement(who)}),
+    "documents.download_paper_scan": Rule("hr", ids=lambda s, who: {"paper_id": s.memo(
+        f"paper-{who}", lambda s: _paper_scan(s.agreement(who)))}),
     # --- electronic signature circuit (issue 14) -------------------------------------------------
     "signatures.sign": Rule("employee_own", staff=True,
                             ids=lambda s, who: {"document_id": s.document(who)}),

@@ -133,13 +133,25 @@ def test_anonymous_visitor_is_sent_to_the_login_page(app, world):
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
 
 
-def test_superseded_version_stays_downloadable(app, hr_client, world):
+def _change_terms(app, agreement_id: int) -> int:
+    """Change a printed term of the agreement (a new version is then due); its version."""
     with app.app_context():
-        agreement = db.session.get(Agreement, world.agreement_id)
-        version = agreement.version
-    response = hr_client.post(
-        f"/documents/accords/{world.agreement_id}/avenant", data={"version": version}
-    )
+        agreement = db.session.get(Agreement, agreement_id)
+        agreement.contact_slots = "9 h 30 – 12 h 00 et 14 h 00 – 16 h 00"
+        db.session.commit()
+        return agreement.version
+
+
+def test_superseded_version_stays_downloadable(app, hr_client, world):
+    version = _change_terms(app, world.agreement_id)
+    url = f"/documents/accords/{world.agreement_id}/avenant"
+    # Without the confirmation box, the confirmation page comes back and nothing is issued.
+    unconfirmed = hr_client.post(url, data={"version": version})
+    assert unconfirmed.status_code == 422
+    assert "le salarié devra de nouveau" in page_text(unconfirmed)
+    assert "Cochez la case pour confirmer" in page_text(unconfirmed)
+    assert _count(app) == 1
+    response = hr_client.post(url, data={"version": version, "confirm": "y"})
     assert response.status_code == 303
     with app.app_context():
         old = db.session.get(IssuedDocument, world.document_id)
@@ -196,13 +208,12 @@ def test_issue_refused_with_blocking_violations_shows_them(app, hr_client):
 def test_issue_needs_the_csrf_token(app, hr_user, world, app_config):
     client = app.test_client()
     assert login_with_csrf(client, "rh@example.test").status_code == 302
-    with app.app_context():
-        version = db.session.get(Agreement, world.agreement_id).version
+    version = _change_terms(app, world.agreement_id)
     url = f"/documents/accords/{world.agreement_id}/avenant"
-    assert client.post(url, data={"version": version}).status_code == 400
+    assert client.post(url, data={"version": version, "confirm": "y"}).status_code == 400
     assert _count(app) == 1
     token = token_of(client.get(f"/documents/{world.document_id}/scan"))
-    response = client.post(url, data={"version": version, "csrf_token": token})
+    response = client.post(url, data={"version": version, "csrf_token": token, "confirm": "y"})
     assert response.status_code == 303
     assert _count(app) == 2
 
@@ -348,13 +359,28 @@ def test_partials_render_versions_actions_and_history(app, world):
         agreement = db.session.get(Agreement, world.agreement_id)
         html = render_template("documents/_agreement_documents.html", agreement=agreement)
         assert f"/documents/{world.document_id}" in html
+        # Nothing changed since the issue: no new version, the page says it is up to date.
+        assert "L'avenant est à jour" in html
+        assert "nouvelle-version" not in html and "apercu-avenant" not in html
+        agreement.contact_slots = "9 h 30 – 12 h 00 et 14 h 00 – 16 h 00"
+        html = render_template("documents/_agreement_documents.html", agreement=agreement)
         assert f"/documents/accords/{world.agreement_id}/apercu-avenant" in html
-        assert f'name="version" value="{agreement.version}"' in html
-        assert "Émettre une nouvelle version de l'avenant" in html
+        assert f"/documents/accords/{world.agreement_id}/nouvelle-version" in html
+        assert "plages de joignabilité" in html  # what changed
         assert world.sha256[:12] in html and 'enctype="multipart/form-data"' in html
         assert "Notification de fin" not in html
 
         agreement.status = "ending"
+        html = render_template("documents/_agreement_documents.html", agreement=agreement)
+        # The end is not recorded yet: no button leading to an error, the reason instead.
+        assert "apercu-notification" not in html
+        assert "pas été notifiée dans le suivi" in html
+        agreement.ending_initiative = "employer"
+        agreement.ending_notification_date = date(2026, 11, 16)
+        agreement.ending_effective_date = date(2026, 12, 1)
+        agreement.ending_method = "hand_delivery"
+        agreement.ending_phase = "adaptation"
+        agreement.ending_notice_days = 15
         html = render_template("documents/_agreement_documents.html", agreement=agreement)
         assert "Émettre la notification de fin de télétravail" in html
         assert f"/documents/accords/{world.agreement_id}/notification" in html
