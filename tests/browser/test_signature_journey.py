@@ -127,9 +127,11 @@ def _open(browser, server: LiveServer, problems: BrowserProblems, contexts: list
 def _sign(page, password: str) -> None:
     page.get_by_label("J'ai lu ce document et je le signe électroniquement").check()
     page.get_by_label("Mot de passe de votre compte").fill(password)
-    page.get_by_role("button", name="Je signe le document").click()
+    # Signing (argon2 check, then pyHanko over the PDF) is CPU-bound: on a loaded 2-core
+    # machine it can take more than the default 15 s.
+    page.get_by_role("button", name="Je signe le document").click(timeout=4 * TIMEOUT_MS)
     expect(page.locator(".flash, [role=status], .alert").first).to_contain_text(
-        "Signature enregistrée"
+        "Signature enregistrée", timeout=4 * TIMEOUT_MS
     )
 
 

@@ -26,6 +26,8 @@ def subprocess_env(app, **extra: str) -> dict[str, str]:
         HRTELE_SESSION_COOKIE_SECURE="0",
         HRTELE_REMEMBER_COOKIE_SECURE="0",
         HRTELE_MAIL_SERVER="",
+        # Same log-in as the test app (staff without a second factor unless a test asks).
+        HRTELE_TWO_FACTOR_REQUIRED="1" if app.config.get("TWO_FACTOR_REQUIRED") else "0",
         HRTELE_CAMPAIGN_LEASE_SECONDS=str(app.config["CAMPAIGN_LEASE_SECONDS"]),
         HRTELE_CAMPAIGN_SLICE=str(app.config["CAMPAIGN_SLICE"]),
         PYTHONPATH=str(ROOT),
