@@ -27,8 +27,13 @@ _SPACES = frozenset(" \t" + NBSP + NNBSP + "\u2009")
 # a token like "http://", "14:30" or "a?b=c".
 _CLOSERS = frozenset(_HIGH_PUNCT | set(".,)]»\u201d\u2019'\"\n\r"))
 
-# An escaped string is a sequence of tags, character references and single characters.
-_UNIT_RE = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|.", re.DOTALL)
+# An escaped string is a sequence of tags, character references and single characters. A
+# <style> or <script> element is one opaque unit: CSS such as "margin: 12mm" is not prose, and
+# a no-break space before its colon would make WeasyPrint drop the declaration.
+_UNIT_RE = re.compile(
+    r"<(style|script)\b[^>]*>.*?</\1\s*>|<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|.",
+    re.DOTALL | re.IGNORECASE,
+)
 
 
 def _is_space(unit: str) -> bool:
@@ -94,4 +99,4 @@ def fr_typo(value: object) -> Markup:
     text = str(escaped)
     if not any(char in text for char in ";:!?«»'&"):
         return Markup(text)
-    return Markup("".join(_apply(_UNIT_RE.findall(text))))
+    return Markup("".join(_apply([m.group(0) for m in _UNIT_RE.finditer(text)])))
