@@ -90,6 +90,7 @@ AUDIT_FIELDS: dict[str, str] = {
     "auth_dt": "Authentifié le", "auth_method": "Méthode d'authentification",
     "requested_by_id": "Demandé par", "requested_dt": "Demandé le", "stage": "Étape",
     "last_step": "Dernière étape", "steps": "Étapes",
+    "signed_date": "Signé le (papier)", "recorded_dt": "Enregistré le",
     # campaigns, imports, jobs, notifications, planning
     "campaign_id": "Campagne", "started_dt": "Commencé le", "finished_dt": "Terminé le",
     "progress_dt": "Avancement au", "attempts": "Tentatives", "result_json": "Résultat",

@@ -194,6 +194,8 @@ def test_hr_invites_and_the_employee_logs_in_for_the_first_time(
     expect(prompt).to_contain_text(f"Inviter {me['name']} dans son espace")
     expect(prompt).to_contain_text("pas encore ouvert")
     check_page(hr, "i13-04-invitation-proposee")
+    # The prompt sits in the Documents tab of the agreement page.
+    hr.get_by_role("tab", name="Documents").click()
     prompt.get_by_role("button", name="Inviter le salarié dans son espace").click()
     expect(flash(hr)).to_contain_text(f"Invitation envoyée par courriel à {me['email']}")
     expect(prompt).to_contain_text("invitation envoyée, en attente")

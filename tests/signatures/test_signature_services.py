@@ -172,6 +172,9 @@ def test_reissued_amendment_voids_the_running_circuit(parties):
     _start(parties)
     _sign(parties, "employee_user")
     agreement = parties.agreement
+    # A new version needs changed terms (an unchanged agreement's amendment is up to date).
+    agreement.equipment = f"{agreement.equipment}, écran supplémentaire"
+    db.session.flush()
     newer = documents.issue_amendment(agreement, parties.user("hr"), ISSUE_DAY)
     db.session.commit()
     circuit = services.circuit_for(parties.document)
