@@ -486,7 +486,7 @@ def test_end_form_shows_the_notice_and_prefills_the_earliest_date(alice_client, 
     text = page_text(alice_client.get("/mon-espace/fin-du-teletravail"))
     earliest = format_date_fr(people["today"] + timedelta(days=15))
     assert "période d'adaptation" in text
-    assert "15 jour(s)" in text
+    assert "15 jours calendaires" in text
     assert earliest in text
     # The phone's date picker: <input type="date"> with the ISO value it expects.
     iso = (people["today"] + timedelta(days=15)).isoformat()

@@ -141,7 +141,7 @@ class TestPagination:
                 make_request(employee_id=make_employee(last_name=f"Demandeur{i}").id,
                              request_date=date(2026, 12, 1 + i))
         first = page_text(hr_client.get("/a-faire/demandes"))
-        assert "Page 1 sur 3" in first and "7 résultat(s)" in first
+        assert "Page 1 sur 3" in first and "7 résultats" in first
         assert "DEMANDEUR0" in first and "DEMANDEUR3" not in first
         last = page_text(hr_client.get("/a-faire/demandes?page=3"))
         assert "DEMANDEUR6" in last
