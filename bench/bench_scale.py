@@ -93,17 +93,19 @@ def realistic_follow_up(db, n: int) -> None:
 
 def add_accounts_and_audit(db, n: int) -> None:
     """HR, admin and one employee account; n audit entries (the journal's rows)."""
-    from sqlalchemy import insert
-
     from hrtele.models import AuditEntry
     from tests.factories import make_user
 
     make_user("rh-bench@example.test", role="hr")
     make_user("admin-bench@example.test", role="admin")
     make_user("salarie-bench@example.test", role="employee", employee_id=1)
-    db.session.execute(insert(AuditEntry), [
-        {"actor_label": "rh-bench@example.test", "action": "update", "object_type": "agreements",
-         "object_id": i, "changes_json": "{}"} for i in range(1, n + 1)])
+    # Through the ORM: the audit hash chain seals each entry (seq, previous hash) at flush.
+    for start in range(1, n + 1, 5000):
+        db.session.add_all([
+            AuditEntry(actor_label="rh-bench@example.test", action="update",
+                       object_type="agreements", object_id=i, changes_json="{}")
+            for i in range(start, min(n, start + 4999) + 1)])
+        db.session.flush()
     db.session.commit()
 
 

@@ -34,6 +34,18 @@ def _engine():
     return db.engine
 
 
+def _reading():
+    """Reads of the counters start a plain BEGIN on SQLite, never BEGIN IMMEDIATE.
+
+    The limiter reads during a POST, on its own connection, while the request's session may
+    already hold the write lock: a write transaction here would wait for its own request
+    (the busy timeout, 5 s, on every log-in).
+    """
+    from hrtele.database import read_only_transactions
+
+    return read_only_transactions()
+
+
 def _table():
     from hrtele.models import RateLimitCounter
 
@@ -78,7 +90,7 @@ class DatabaseStorage(Storage):
     def get(self, key: str) -> int:
         """The key's counter in its current window (0 once expired)."""
         table = _table()
-        with _engine().connect() as conn:
+        with _reading(), _engine().connect() as conn:
             row = conn.execute(
                 select(table.c.count, table.c.expires_at).where(table.c.key == _hashed(key))
             ).one_or_none()
@@ -89,7 +101,7 @@ class DatabaseStorage(Storage):
     def get_expiry(self, key: str) -> float:
         """When the key's window ends (now when there is none)."""
         table = _table()
-        with _engine().connect() as conn:
+        with _reading(), _engine().connect() as conn:
             expires = conn.execute(
                 select(table.c.expires_at).where(table.c.key == _hashed(key))
             ).scalar()
@@ -99,7 +111,7 @@ class DatabaseStorage(Storage):
     def check(self) -> bool:
         """True when the database answers."""
         try:
-            with _engine().connect() as conn:
+            with _reading(), _engine().connect() as conn:
                 conn.execute(select(1))
         except SQLAlchemyError:
             return False
