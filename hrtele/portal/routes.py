@@ -221,28 +221,37 @@ def new_request():
     today = clock.today()
     form = PortalRequestForm()
     form.third_place_id.choices = third_place_choices()
-    if form.validate_on_submit():
-        try:
-            req, warnings = submit_request(employee, _wishes(form), actor, today)
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            _show_rule_violations(form, exc)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash(
-                f"Votre demande du {format_date_fr(req.request_date)} a été transmise au service "
-                "des ressources humaines, qui vous répondra par écrit.",
-                "success",
-            )
-            for v in warnings:
-                flash(f"Point d'attention : {v.message}", "warning")
-            return redirect(url_for("portal.index"))
+    if form.validate_on_submit() and _request_saved(
+        form, lambda: submit_request(employee, _wishes(form), actor, today),
+        "Votre demande du {date} a été transmise au service des ressources humaines, qui vous "
+        "répondra par écrit.",
+    ):
+        return redirect(url_for("portal.index"))
     status = 422 if request.method == "POST" else 200
     return _request_form_page("portal/new_request.html", form, employee, today, status,
                               pending=pending_request(employee.id))
+
+
+def _request_saved(form, save, success: str) -> bool:
+    """Run save() -> (request, warnings) and commit; refusals go on the form (rolled back).
+
+    On success, flash ``success`` (``{date}``: the request's date) and each warning.
+    """
+    try:
+        req, warnings = save()
+        db.session.commit()
+    except RuleViolations as exc:
+        db.session.rollback()
+        _show_rule_violations(form, exc)
+        return False
+    except BusinessRuleError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return False
+    flash(success.format(date=format_date_fr(req.request_date)), "success")
+    for v in warnings:
+        flash(f"Point d'attention : {v.message}", "warning")
+    return True
 
 
 def _own_request_or_404(request_id: int, actor: User, employee: Employee):
@@ -278,26 +287,13 @@ def change_request(request_id: int):
         form.third_place_id.data = third or 0
         form.motive.data = req.motive
         form.version.data = req.version
-    elif form.validate_on_submit():
-        try:
-            warnings = change_own_request(req, employee, _wishes(form), form.version.data,
-                                          actor, today)
-            db.session.commit()
-        except RuleViolations as exc:
-            db.session.rollback()
-            _show_rule_violations(form, exc)
-        except BusinessRuleError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash(
-                f"Votre demande du {format_date_fr(req.request_date)} est modifiée ; le service "
-                "des ressources humaines en est prévenu.",
-                "success",
-            )
-            for v in warnings:
-                flash(f"Point d'attention : {v.message}", "warning")
-            return redirect(url_for("portal.index"))
+    elif form.validate_on_submit() and _request_saved(
+        form, lambda: (req, change_own_request(req, employee, _wishes(form), form.version.data,
+                                               actor, today)),
+        "Votre demande du {date} est modifiée ; le service des ressources humaines en est "
+        "prévenu.",
+    ):
+        return redirect(url_for("portal.index"))
     status = 422 if request.method == "POST" else 200
     return _request_form_page("portal/change_request.html", form, employee, today, status,
                               req=req)
